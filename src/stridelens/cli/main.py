@@ -1,0 +1,228 @@
+"""The `stridelens` command line. Imports stay lazy so `stridelens --help` starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["build_parser", "main"]
+
+EXIT_USER_ERROR = 2
+
+_DESCRIPTION = """\
+stridelens watches a runner on a side-view video and answers: are my hips where they should be?
+It finds every foot contact, measures lean, hip position, overstride, cadence and more, gives a
+verdict (neutral, hips back, hips pushed forward) with the frames that show it, and prescribes drills.
+"""
+
+_ANALYZE_EPILOG = """\
+outputs (in the output folder):
+  analysis.json      everything measured (schema: `stridelens schema`)
+  steps.csv          one row per step
+  keypoints.parquet  raw and cleaned keypoint trajectories with confidence
+  report.html        the report to read or send to a coach (works offline)
+  annotated.mp4      the video with skeleton, ankle-hip-shoulder line, centre of mass, contacts
+
+examples:
+  stridelens analyze run.mp4 --height-cm 178
+  stridelens analyze slowmo.mov --fps 240 --start 2.5 --end 14 --out results/tuesday
+  stridelens analyze run.mp4 --quiet --json > summary.json
+
+exit codes: 0 done, 2 a problem with the input (the message says what to do), 130 interrupted.
+"""
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
+def _add_analysis_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--height-cm", type=_positive_float, metavar="CM",
+                   help="runner's height: lengths are then also given in cm (otherwise in %% of leg length)")
+    p.add_argument("--treadmill-speed-kmh", type=_positive_float, metavar="KMH",
+                   help="treadmill speed, shown in the report")
+    p.add_argument("--fps", type=_positive_float, metavar="FPS",
+                   help="real capture frame rate of a slow-motion video (e.g. 240); by default the file's "
+                        "rate, or the phone's capture-rate metadata when present")
+    p.add_argument("--start", type=_non_negative_float, metavar="S", help="analyse from this time (seconds)")
+    p.add_argument("--end", type=_positive_float, metavar="S", help="analyse up to this time (seconds)")
+    p.add_argument("--max-height", type=int, metavar="PX",
+                   help="down-scale frames to this height before pose estimation (faster on large videos)")
+    p.add_argument("--out", metavar="DIR",
+                   help="output folder (default: results/<video name>, made unique; never overwritten)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the output folder if it exists (only once the new result is complete)")
+    p.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary text")
+    p.add_argument("--json", action="store_true",
+                   help="print a machine-readable summary (JSON) on stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stridelens", description=_DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"stridelens {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyze = sub.add_parser("analyze", help="analyse a side-view running video",
+                             description="Analyse a side-view running video into a report.",
+                             epilog=_ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    analyze.add_argument("video", help="the video file (MP4, MOV, MKV, WebM, AVI)")
+    _add_analysis_options(analyze)
+    demo = sub.add_parser("demo", help="analyse the bundled demo clip (a treadmill run)",
+                          description="Analyse the bundled demo clip (MIT licence, see its notice) into "
+                                      "results/demo_treadmill_side[-N].",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_analysis_options(demo)
+    schema = sub.add_parser("schema", help="print the JSON Schema of analysis.json",
+                            description="Print the JSON Schema of analysis.json.")
+    schema.add_argument("--out", metavar="FILE", help="write to this file instead of stdout")
+    return parser
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _progress_bar(enabled: bool) -> Any:
+    """A progress callback: one tqdm bar per stage on stderr."""
+    if not enabled:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    labels = {"reading": "Reading video", "pose": "Finding the runner", "events": "Foot contacts",
+              "metrics": "Measuring", "video": "Annotated video", "report": "Writing report"}
+    bars: dict[str, Any] = {}
+
+    def update(stage: str, fraction: float) -> None:
+        if stage not in bars:
+            for other in bars.values():
+                other.close()
+            bars[stage] = tqdm(total=100, desc=labels.get(stage, stage), unit="%", leave=False,
+                               file=sys.stderr, bar_format="{desc:<20} {bar} {percentage:3.0f}% {elapsed}")
+        bar = bars[stage]
+        bar.update(max(0, int(fraction * 100) - bar.n))
+
+    def close() -> None:
+        for bar in bars.values():
+            bar.close()
+
+    return update, close
+
+
+def _print_summary(report: Any, out_dir: Path) -> None:
+    v = report.verdict
+    overall = report.summary.overall
+    label = {"neutral": "Neutral", "hips_back": "Hips back", "hips_forward": "Hips pushed forward"}[v.label]
+    sev = f" ({v.severity})" if v.severity else ""
+    lines = [f"Verdict: {label}{sev}, confidence {v.confidence:.0%}", f"  {v.summary}"]
+    cad = overall["cadence_spm"].mean
+    if cad is not None:
+        lines.append(f"Cadence: {cad:.0f} steps/min over {len(report.steps)} steps")
+    for f in report.findings:
+        lines.append(f"Finding: {f.title}: {f.message}")
+    for w in report.warnings:
+        lines.append(f"Warning: {w}")
+    lines.append(f"Report: {out_dir / 'report.html'}")
+    print("\n".join(lines))
+
+
+def _run_analysis(args: argparse.Namespace, video: str) -> int:
+    from ..config import Config
+    from ..pipeline import analyze
+    from ..report import default_output_dir, dumps_summary, to_report, write_outputs
+
+    options = {"height_cm": args.height_cm, "treadmill_speed_kmh": args.treadmill_speed_kmh,
+               "fps_override": args.fps, "start_s": args.start, "end_s": args.end,
+               "max_height_px": args.max_height}
+    from ..errors import InputError
+
+    if args.start is not None and args.end is not None and args.end <= args.start:
+        raise InputError(f"--end {args.end} is not after --start {args.start}.", "Give --end later than --start.")
+    out_dir = Path(args.out) if args.out else default_output_dir(video)
+    if out_dir.exists() and not args.overwrite:
+        from ..errors import OutputExistsError
+
+        raise OutputExistsError(f"{out_dir}: already exists; stridelens never overwrites an earlier result.",
+                                "Choose another --out folder, or pass --overwrite to replace it.")
+    progress, close = _progress_bar((not args.quiet and sys.stderr.isatty()) or os.environ.get("STRIDELENS_PROGRESS")
+                                    == "1")
+    try:
+        config = Config().with_options(**{k: v for k, v in options.items() if v is not None})
+        analysis = analyze(video, config, progress=progress)
+        write_outputs(analysis, out_dir, overwrite=args.overwrite, video=not args.no_video, progress=progress)
+    finally:
+        close()
+    report = to_report(analysis)
+    if args.json:
+        print(dumps_summary(report, out_dir))
+    elif not args.quiet:
+        _print_summary(report, out_dir)
+    return 0
+
+
+def _demo_clip() -> str:
+    from importlib.resources import files
+
+    return str(files("stridelens") / "data" / "demo_treadmill_side.mp4")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from ..errors import StridelensError
+
+    try:
+        if args.command == "schema":
+            from ..report.schema import AnalysisReport
+
+            text = json.dumps(AnalysisReport.model_json_schema(), indent=1)
+            if args.out:
+                Path(args.out).write_text(text + "\n", encoding="utf-8")
+            else:
+                print(text)
+            return 0
+        video = _demo_clip() if args.command == "demo" else args.video
+        return _run_analysis(args, video)
+    except StridelensError as exc:
+        print(f"stridelens: error: {exc.message}", file=sys.stderr)
+        if exc.advice:
+            print(f"  what to do: {exc.advice}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"error": exc.code, "message": exc.message, "advice": exc.advice}))
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("stridelens: interrupted; no output was written.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""`analyze`: video -> pose -> tracking -> gait -> metrics -> assess -> coach, as one typed `Analysis`.
+
+The CLI, the web app and batch all call `analyze`; nothing here writes files (see `report/`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from . import __version__
+from ._nan import nanmean, nanpercentile
+from .assess import Finding, QualityCheck, Verdict, assess_findings, assess_verdict, check_gait, check_track
+from .coach import Drill, prescribe
+from .config import Config
+from .errors import StridelensError
+from .gait import Contact, FootSpeedContactDetector, estimate_step_period_s
+from .gait.classify import classify_gait
+from .io import VideoInfo, iter_frames, probe_video
+from .metrics import StepMetrics, Summary, compute_steps, summarise, symmetry_index_pct
+from .pose import PoseEstimator, make_estimator
+from .tracking import Scene, Track, clean_track, orient
+
+__all__ = ["Analysis", "ProgressFn", "analyze", "analyze_track", "estimate_poses"]
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, float], None]  # (stage, fraction 0-1 of that stage)
+
+
+def _no_progress(stage: str, fraction: float) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class PoseRun:
+    """What the pose pass over the video produced."""
+
+    track: Track  # raw keypoints, image pixels
+    camera_shift_pct: float | None
+    other_people_fraction: float | None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything one analysis found, as typed objects. `report.to_report` turns it into analysis.json."""
+
+    video: VideoInfo
+    config: Config
+    raw_track: Track  # image pixels, as the pose model gave them
+    clean_track: Track  # image pixels, cleaned and filtered
+    body_track: Track  # runner coordinates (x forward, y up), pixels
+    scene: Scene
+    contacts: list[Contact]
+    steps: list[StepMetrics]
+    overall: dict[str, Summary]
+    per_side: dict[str, dict[str, Summary]]
+    symmetry_pct: dict[str, float | None]
+    verdict: Verdict
+    findings: list[Finding]
+    drills: list[Drill]
+    quality: list[QualityCheck]
+    step_period_s: float
+    treadmill: bool | None
+    diagnostics: dict[str, np.ndarray] = field(default_factory=dict)
+    version: str = __version__
+
+    @property
+    def cadence_spm(self) -> float | None:
+        return self.overall["cadence_spm"].mean
+
+    @property
+    def warnings(self) -> list[str]:
+        return [q.message for q in self.quality if q.status == "warn"]
+
+
+def _runner_box(xy_norm: np.ndarray) -> tuple[float, float, float, float] | None:
+    ok = np.isfinite(xy_norm).all(1)
+    if not ok.any():
+        return None
+    lo, hi = xy_norm[ok].min(0), xy_norm[ok].max(0)
+    pad = 0.15 * (hi - lo)
+    return (float(lo[0] - pad[0]), float(lo[1] - pad[1]), float(hi[0] + pad[0]), float(hi[1] + pad[1]))
+
+
+def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator | None = None,
+                   progress: ProgressFn = _no_progress) -> PoseRun:
+    """Run the pose model over the video, streaming (memory does not grow with the video's length)."""
+    from .pose.people import PeopleCounter
+    from .tracking.camera import CameraMotionMeter
+
+    own = estimator is None
+    estimator = estimator or make_estimator("blazepose", config.pose)
+    people = PeopleCounter()
+    camera = CameraMotionMeter()
+    check_every = max(1, int(round(config.pose.person_check_every_s * info.file_fps)))
+    camera_every = max(1, int(round(info.file_fps / 10)))  # ~10 samples a (file) second
+    times, frames, xys, confs = [], [], [], []
+    expected = info.frame_count or max(1, int(info.duration_s * info.file_fps))
+    try:
+        for n, frame in enumerate(iter_frames(info, config.video, max_height_px=config.video.max_height_px)):
+            result = estimator.estimate(frame.image)
+            times.append(frame.time_s)
+            frames.append(frame.index)
+            xys.append(result.xy_norm)
+            confs.append(result.confidence)
+            box = _runner_box(result.xy_norm)
+            if n % camera_every == 0:
+                camera.update(frame.image, box)
+            if n % check_every == 0:
+                people.update(frame.image, box)
+            if n % 10 == 0:
+                progress("pose", min(1.0, (frame.index + 1) / expected))
+    finally:
+        people.close()
+        if own:
+            estimator.close()
+    progress("pose", 1.0)
+    if not times:
+        from .errors import InputError
+
+        raise InputError(f"{info.path}: no video frames could be decoded in the selected time range.",
+                         "Check --start/--end, or re-export the video.")
+    xy = np.asarray(xys, dtype=float) * np.array([info.width_px, info.height_px])
+    track = Track(time_s=np.asarray(times), frame_index=np.asarray(frames), xy=xy,
+                  confidence=np.asarray(confs, dtype=float), fps=info.capture_fps)
+    return PoseRun(track=track, camera_shift_pct=camera.max_shift_pct(),
+                   other_people_fraction=people.fraction_with_others)
+
+
+def _leg_series_px(track: Track) -> np.ndarray:
+    seg = [np.linalg.norm(track.side_point(s, a) - track.side_point(s, b), axis=1)
+           for s in "LR" for a, b in (("hip", "knee"), ("knee", "ankle"))]
+    with np.errstate(all="ignore"):
+        return (nanmean([seg[0], seg[2]], 0) + nanmean([seg[1], seg[3]], 0))
+
+
+def _is_treadmill(body: Track, scene: Scene, duration_s: float) -> bool | None:
+    """Treadmill when the hip hardly travels across the picture while the feet cycle."""
+    hip_x = body.mid("left_hip", "right_hip")[:, 0]
+    ok = np.isfinite(hip_x)
+    if ok.sum() < 10:
+        return None
+    travel = (nanpercentile(hip_x, 95) - nanpercentile(hip_x, 5)) / scene.leg_length_px
+    return bool(travel < 1.0)
+
+
+def _detect_slow_motion(raw: Track, clean: Track, video: VideoInfo, config: Config) -> None:
+    """Raise `SlowMotionError` when steps come too slowly for any human gait at the file's frame rate.
+
+    Every time-based threshold of the cleaning and the event detector assumes real time, so a slow-motion
+    clip is first re-timed provisionally (to a typical running cadence) to tell running from walking by the
+    gait itself; the user is then asked for the real capture rate rather than given numbers off by an
+    unknown factor.
+    """
+    if video.capture_fps_source == "user":
+        return
+    period_s = estimate_step_period_s(clean)
+    if period_s is None or 60.0 / period_s >= config.gait.slowmo_max_cadence_spm:
+        return
+    from .assess.quality import suggest_capture_fps
+    from .errors import SlowMotionError
+
+    cadence = 60.0 / period_s
+    factor = config.gait.typical_cadence_spm / cadence
+    retimed = replace(raw, time_s=raw.time_s / factor, fps=raw.fps * factor)
+    clean_rt, _ = clean_track(retimed, config.tracking)
+    body, scene = orient(clean_rt, image_width_px=video.width_px, image_height_px=video.height_px)
+    detector = FootSpeedContactDetector(config.gait).detect(body, scene)
+    kind = classify_gait(body, detector.contacts_, step_period_s=detector.step_period_s_ or period_s / factor,
+                         leg_length_px=scene.leg_length_px, duty_factor_max=config.gait.running_duty_factor_max,
+                         hip_dip_max_pct=config.gait.running_hip_dip_max_pct) if detector.contacts_ else None
+    what = "running" if kind is not None and kind.running else "a gait"
+    fps = suggest_capture_fps(video.capture_fps, factor)
+    raise SlowMotionError(
+        f"This looks like {what} filmed in slow motion: at the file's {video.capture_fps:.0f} frames/s the steps "
+        f"come every {period_s:.1f} s ({cadence:.0f} steps/min), which no runner does in real time; it is "
+        f"probably about {factor:.0f}x slower than real time.",
+        f"Pass the real capture frame rate, e.g. --fps {fps} (the phone's slow-motion setting, such as 120, 240 "
+        f"or 960 frames/s).")
+
+
+def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_pct: float | None = None,
+                  other_people_fraction: float | None = None, progress: ProgressFn = _no_progress) -> Analysis:
+    """The core from raw keypoints on: cleaning, events, metrics, verdict, coaching (no I/O)."""
+    progress("events", 0.0)
+    clean, diagnostics = clean_track(raw, config.tracking)
+    quality = check_track(clean, capture_fps=video.capture_fps, config=config.quality,
+                          min_seen_s=1.0, camera_shift_pct=camera_shift_pct,
+                          other_people_fraction=other_people_fraction, leg_length_px_series=_leg_series_px(clean))
+    _detect_slow_motion(raw, clean, video, config)
+    body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
+                         height_cm=config.height_cm)
+    detector = FootSpeedContactDetector(config.gait).detect(body, scene)
+    hip_x = body.mid("left_hip", "right_hip")[:, 0]
+    foot_range_pct = float(nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 95)
+                           - nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 5)) \
+        / scene.leg_length_px * 100
+    kind = classify_gait(body, detector.contacts_, step_period_s=detector.step_period_s_,
+                         leg_length_px=scene.leg_length_px, duty_factor_max=config.gait.running_duty_factor_max,
+                         hip_dip_max_pct=config.gait.running_hip_dip_max_pct) if detector.contacts_ else None
+    try:
+        quality += check_gait(detector.contacts_, step_period_s=detector.step_period_s_,
+                              foot_range_pct=foot_range_pct, gait_kind=kind, capture_fps=video.capture_fps,
+                              fps_source=video.capture_fps_source, gait=config.gait, config=config.quality)
+    except StridelensError as exc:
+        # say everything that is wrong with the capture, not only the first fatal thing
+        exc.message += "".join(f" Also: {q.message}" for q in quality if q.status == "warn" and
+                               q.key in ("one_person", "runner_visible", "camera_still"))
+        raise
+    progress("events", 1.0)
+    progress("metrics", 0.0)
+    steps = compute_steps(body, scene, detector.contacts_, detector.step_period_s_, config.metrics)
+    overall = summarise(steps)
+    per_side = {side: summarise(steps, side) for side in "LR"}
+    symmetry = {key: symmetry_index_pct(per_side["L"][key], per_side["R"][key], key=key)
+                for key in ("contact_time_ms", "knee_flexion_mid_deg", "foot_ahead_com_pct")}
+    if abs(scene.camera_tilt_deg) > 5:
+        quality.append(QualityCheck("camera_level", "warn",
+                                    f"The camera is tilted {scene.camera_tilt_deg:+.1f} deg (corrected from the "
+                                    f"floor line).", scene.camera_tilt_deg, "Level the phone on its tripod."))
+    else:
+        quality.append(QualityCheck("camera_level", "ok", f"Camera tilt {scene.camera_tilt_deg:+.1f} deg.",
+                                    scene.camera_tilt_deg))
+    verdict = assess_verdict(steps, overall, config.assess, config.quality.stable_steps_per_side)
+    findings = assess_findings(steps, overall, per_side, config.assess)
+    progress("metrics", 1.0)
+    drills = prescribe(verdict, findings, cadence_spm=overall["cadence_spm"].mean, config=config.coach,
+                       assess=config.assess)
+    diagnostics = {**diagnostics}
+    return Analysis(video=video, config=config, raw_track=raw, clean_track=clean, body_track=body, scene=scene,
+                    contacts=detector.contacts_, steps=steps, overall=overall, per_side=per_side,
+                    symmetry_pct=symmetry, verdict=verdict, findings=findings, drills=drills, quality=quality,
+                    step_period_s=float(detector.step_period_s_),
+                    treadmill=_is_treadmill(body, scene, float(raw.time_s[-1] - raw.time_s[0])),
+                    diagnostics=diagnostics)
+
+
+def analyze(path: str | os.PathLike[str], config: Config | None = None, *,
+            estimator: PoseEstimator | None = None, progress: ProgressFn | None = None, **options) -> Analysis:
+    """Analyse a side-view running video and return the typed result, writing no files.
+
+    Options are the flat names of `Config` fields, e.g. ``analyze("run.mp4", height_cm=178, fps_override=240,
+    start_s=2.5, end_s=14)``. Raises a `StridelensError` (with `advice`) for problems the user can fix.
+    """
+    config = (config or Config()).with_options(**options)
+    progress = progress or _no_progress
+    progress("reading", 0.0)
+    info = probe_video(path, config.video)
+    progress("reading", 1.0)
+    pose = estimate_poses(info, config, estimator=estimator, progress=progress)
+    return analyze_track(pose.track, video=info, config=config, camera_shift_pct=pose.camera_shift_pct,
+                         other_people_fraction=pose.other_people_fraction, progress=progress)
+
+

@@ -1,0 +1,56 @@
+"""Pose backends: the interface, the keypoint names every backend maps to, and the per-frame result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = ["KEYPOINTS", "KEYPOINT_INDEX", "SKELETON_EDGES", "PoseEstimator", "PoseResult", "kp"]
+
+# The canonical keypoints of stridelens (a subset of BlazePose's 33; heels and toes matter for gait).
+KEYPOINTS: tuple[str, ...] = (
+    "nose", "left_ear", "right_ear",
+    "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+    "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+    "left_heel", "right_heel", "left_toe", "right_toe",
+)
+KEYPOINT_INDEX: dict[str, int] = {name: i for i, name in enumerate(KEYPOINTS)}
+
+
+def kp(name: str) -> int:
+    """Index of a canonical keypoint."""
+    return KEYPOINT_INDEX[name]
+
+
+SKELETON_EDGES: tuple[tuple[str, str], ...] = tuple(
+    (f"{side}_{a}", f"{side}_{b}")
+    for side in ("left", "right")
+    for a, b in (("shoulder", "elbow"), ("elbow", "wrist"), ("shoulder", "hip"), ("hip", "knee"),
+                 ("knee", "ankle"), ("ankle", "heel"), ("heel", "toe"), ("ankle", "toe"))
+) + (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"))
+
+
+@dataclass(frozen=True, slots=True)
+class PoseResult:
+    """One frame's keypoints in normalised image coordinates (0-1, y down)."""
+
+    xy_norm: np.ndarray  # (K, 2), NaN where not detected
+    confidence: np.ndarray  # (K,), 0-1
+
+    @classmethod
+    def missing(cls) -> PoseResult:
+        k = len(KEYPOINTS)
+        return cls(np.full((k, 2), np.nan), np.zeros(k))
+
+
+@runtime_checkable
+class PoseEstimator(Protocol):
+    """A pose model: one RGB frame in, one `PoseResult` out. Stateful (it may track between frames)."""
+
+    name: str
+
+    def estimate(self, image_rgb: np.ndarray) -> PoseResult: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,130 @@
+"""Write an analysis to its output folder: analysis.json, steps.csv, keypoints.parquet, report.html,
+annotated.mp4.
+
+Everything is written into a temporary folder beside the target and moved into place at the end, so a
+failed run never leaves a half-written result that looks complete, and an earlier result is never
+overwritten unless asked (`overwrite=True`, which replaces it only after the new one is complete).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import OutputExistsError
+from ..metrics.steps import StepMetrics
+from .schema import AnalysisReport, to_report
+
+__all__ = ["OUTPUT_FILES", "default_output_dir", "dumps_summary", "report_summary", "write_json",
+           "write_keypoints_parquet", "write_outputs", "write_steps_csv"]
+
+OUTPUT_FILES = ("analysis.json", "steps.csv", "keypoints.parquet", "report.html", "annotated.mp4")
+STEP_COLUMNS = tuple(f.name for f in fields(StepMetrics))
+
+
+def default_output_dir(video_path: str | os.PathLike[str], parent: str | os.PathLike[str] = "results") -> Path:
+    """`results/<video name>`, made unique with -2, -3, ... so that no earlier result is touched."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(video_path).stem).strip("._") or "video"
+    base = Path(parent) / stem
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{stem}-{n}")
+    return candidate
+
+
+def write_json(report: AnalysisReport, path: Path) -> None:
+    path.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+
+
+def write_steps_csv(report: AnalysisReport, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=STEP_COLUMNS)
+        writer.writeheader()
+        for row in report.steps:
+            writer.writerow({k: ("" if v is None else v) for k, v in row.model_dump().items()})
+
+
+def write_keypoints_parquet(analysis: Any, path: Path) -> None:
+    """One row per frame: raw and cleaned image coordinates and confidence of every keypoint."""
+    import pandas as pd
+
+    raw, clean = analysis.raw_track, analysis.clean_track
+    cols: dict[str, np.ndarray] = {"frame": raw.frame_index.astype(np.int64), "time_s": raw.time_s}
+    for k, name in enumerate(raw.keypoints):
+        cols[f"{name}_raw_x_px"] = raw.xy[:, k, 0]
+        cols[f"{name}_raw_y_px"] = raw.xy[:, k, 1]
+        cols[f"{name}_x_px"] = clean.xy[:, k, 0]
+        cols[f"{name}_y_px"] = clean.xy[:, k, 1]
+        cols[f"{name}_confidence"] = raw.confidence[:, k]
+    for key, values in analysis.diagnostics.items():
+        if np.ndim(values) == 1 and len(values) == len(raw):
+            cols[key] = values
+    pd.DataFrame(cols).to_parquet(path, index=False)
+
+
+def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: bool = False,
+                  video: bool = True, progress: Callable[[str, float], None] | None = None) -> Path:
+    """Write all outputs atomically into `out_dir`; return it."""
+    from .html import write_html
+    from .video import write_annotated_video
+
+    out = Path(out_dir)
+    if out.exists() and not overwrite:
+        raise OutputExistsError(f"{out}: already exists; stridelens never overwrites an earlier result.",
+                                "Choose another --out folder, or pass --overwrite to replace it.")
+    if out.exists() and not out.is_dir():
+        raise OutputExistsError(f"{out}: exists and is not a folder.", "Choose another --out path.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        report = to_report(analysis)
+        write_json(report, tmp / "analysis.json")
+        write_steps_csv(report, tmp / "steps.csv")
+        write_keypoints_parquet(analysis, tmp / "keypoints.parquet")
+        write_html(report, analysis, tmp / "report.html")
+        if video:
+            write_annotated_video(analysis, tmp / "annotated.mp4", progress=progress)
+        if out.exists():
+            # replace only now that the new result is complete; the old one goes last
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def report_summary(report: AnalysisReport) -> dict[str, Any]:
+    """The machine-readable summary printed by `stridelens analyze --json`."""
+    overall = report.summary.overall
+    return {
+        "verdict": report.verdict.label,
+        "severity": report.verdict.severity,
+        "confidence": report.verdict.confidence,
+        "cadence_spm": overall["cadence_spm"].mean,
+        "steps": len(report.steps),
+        "hip_offset_pct": overall["hip_offset_pct"].mean,
+        "findings": [f.key for f in report.findings],
+        "warnings": report.warnings,
+    }
+
+
+def dumps_summary(report: AnalysisReport, out_dir: Path | None) -> str:
+    data = report_summary(report)
+    data["output"] = str(out_dir) if out_dir else None
+    return json.dumps(data)
