@@ -48,8 +48,6 @@ class TrackingConfig:
     despike_window_s: float = 0.17  # running-median window for outlier rejection (5 frames at 30 fps)
     despike_mad_k: float = 5.0  # outlier when |x - median| > k * 1.4826 * MAD, heuristic
     despike_min_px_pct: float = 4.0  # ... and more than this % of leg length, heuristic
-    swap_history_s: float = 0.1  # each foot's next position is extrapolated from this much history
-    swap_min_spread_pct: float = 1.0  # floor of a foot's fit error in % leg length, heuristic
     max_gap_s: float = 0.25  # longer gaps stay missing (about one step), heuristic
     lowpass_cutoff_hz: float = 8.0  # 2nd-order Butterworth, zero-lag; running foot kinematics
     # lie below ~10 Hz (Winter 2009 recommends 6-10 Hz for gait markers); see docs/accuracy.md

@@ -18,7 +18,7 @@ from .assess import Finding, QualityCheck, Verdict, assess_findings, assess_verd
 from .coach import Drill, prescribe
 from .config import Config
 from .errors import StridelensError
-from .gait import Contact, FootSpeedContactDetector, estimate_step_period_s
+from .gait import Contact, FootSpeedContactDetector, estimate_step_period_s, relabel_legs
 from .gait.classify import classify_gait
 from .io import VideoInfo, iter_frames, probe_video
 from .metrics import StepMetrics, Summary, compute_steps, summarise, symmetry_index_pct
@@ -212,6 +212,10 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
         exc.message += "".join(f" Also: {q.message}" for q in quality if q.status == "warn" and
                                q.key in ("one_person", "runner_visible", "camera_still"))
         raise
+    # left/right swap correction from the gait's alternation (see gait.relabel_legs)
+    body, swapped = relabel_legs(body, detector.contacts_)
+    clean, _ = relabel_legs(clean, detector.contacts_)
+    diagnostics["leg_labels_swapped"] = swapped
     progress("events", 1.0)
     progress("metrics", 0.0)
     steps = compute_steps(body, scene, detector.contacts_, detector.step_period_s_, config.metrics)
@@ -231,7 +235,6 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     progress("metrics", 1.0)
     drills = prescribe(verdict, findings, cadence_spm=overall["cadence_spm"].mean, config=config.coach,
                        assess=config.assess)
-    diagnostics = {**diagnostics}
     return Analysis(video=video, config=config, raw_track=raw, clean_track=clean, body_track=body, scene=scene,
                     contacts=detector.contacts_, steps=steps, overall=overall, per_side=per_side,
                     symmetry_pct=symmetry, verdict=verdict, findings=findings, drills=drills, quality=quality,

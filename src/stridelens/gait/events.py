@@ -5,6 +5,7 @@ Definition: METRICS.md "Gait events". IC is the first frame the foot is on the g
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal, Self
 
@@ -16,7 +17,7 @@ from ..config import GaitConfig
 from ..tracking.orient import Scene
 from ..tracking.track import Track
 
-__all__ = ["Contact", "FootSpeedContactDetector", "estimate_step_period_s"]
+__all__ = ["Contact", "FootSpeedContactDetector", "estimate_step_period_s", "relabel_legs"]
 
 Side = Literal["L", "R"]
 
@@ -33,6 +34,7 @@ class Contact:
     ic_time_s: float
     to_time_s: float
     confidence: float  # 0-1, mean keypoint confidence of the foot over the stance
+    relabelled: bool = False  # the pose model had this stance foot under the other side's label
 
 
 def _filled(x: np.ndarray) -> np.ndarray:
@@ -182,7 +184,7 @@ class FootSpeedContactDetector:
         bounds = [0, *(int(p) for p in peaks if p > 0), len(xr) - 1]
         conf = np.mean([track.side_conf(label, p) for p in ("ankle", "heel", "toe")], 0)
         out = []
-        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        for start, stop in itertools.pairwise(bounds):
             moving_back = np.zeros(len(xr), dtype=bool)
             moving_back[start:stop + 1] = v[start:stop + 1] <= -cfg.to_speed_fraction * speed
             runs = _runs(moving_back)
@@ -249,8 +251,8 @@ class FootSpeedContactDetector:
         self.side_cue_ = max(set(cues), key=cues.count)
         return [Contact(side=sides[i], ic_row=ic, to_row=to, ic_frame=int(track.frame_index[ic]),
                         to_frame=int(track.frame_index[to]), ic_time_s=float(t[ic]), to_time_s=float(t[to]),
-                        confidence=c)
-                for i, (ic, to, _lf, _h, c) in enumerate(stances)]
+                        confidence=c, relabelled=(left_frac >= 0.5) != (sides[i] == "L"))
+                for i, (ic, to, left_frac, _h, c) in enumerate(stances)]
 
 
 def _drop_duplicates(stances: list[tuple[int, int, float, float, float]]
@@ -267,3 +269,30 @@ def _drop_duplicates(stances: list[tuple[int, int, float, float, float]]
                 continue
         out.append(s)
     return out
+
+
+def relabel_legs(track: Track, contacts: list[Contact]) -> tuple[Track, np.ndarray]:
+    """Left/right swap correction from the gait's structure.
+
+    Feet alternate strictly, so once the contacts are named (`FootSpeedContactDetector`), every frame takes
+    the labelling of the nearest stance: where the pose model had the stance foot under the other side's
+    label, both legs' keypoints (hip, knee, ankle, heel, toe) are exchanged. Brief swaps of one or two
+    frames are outliers and were removed by the cleaning already.
+
+    Returns the corrected track and the boolean mask of frames whose legs were exchanged.
+    """
+    swapped = np.zeros(len(track), dtype=bool)
+    if contacts:
+        centres = np.array([(c.ic_row + c.to_row) / 2 for c in contacts])
+        flags = np.array([c.relabelled for c in contacts])
+        nearest = np.abs(np.arange(len(track))[:, None] - centres[None, :]).argmin(1)
+        swapped = flags[nearest]
+    if not swapped.any():
+        return track, swapped
+    xy, conf = track.xy.copy(), track.confidence.copy()
+    for part in ("hip", "knee", "ankle", "heel", "toe"):
+        left, right = track.keypoints.index(f"left_{part}"), track.keypoints.index(f"right_{part}")
+        xy[swapped, left], xy[swapped, right] = track.xy[swapped, right], track.xy[swapped, left]
+        conf[swapped, left] = track.confidence[swapped, right]
+        conf[swapped, right] = track.confidence[swapped, left]
+    return track.with_xy(xy, confidence=conf), swapped

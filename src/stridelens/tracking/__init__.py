@@ -1,8 +1,8 @@
-"""From raw pose output to clean runner trajectories: cleaning, swap fix, gaps, filter, orientation."""
+"""From raw pose output to clean runner trajectories: outliers, gaps, filter, orientation."""
 
-from .clean import clean_track, despike, fill_gaps, fix_leg_swaps, leg_length_px, lowpass
+from .clean import clean_track, despike, fill_gaps, leg_length_px, lowpass, reject_jumps
 from .orient import Scene, detect_direction, fit_floor, orient
 from .track import Track
 
 __all__ = ["Scene", "Track", "clean_track", "despike", "detect_direction", "fill_gaps", "fit_floor",
-           "fix_leg_swaps", "leg_length_px", "lowpass", "orient"]
+           "leg_length_px", "lowpass", "orient", "reject_jumps"]

@@ -1,17 +1,18 @@
-"""Cleaning raw keypoints: left/right swap correction, outlier rejection, gap filling, low-pass filter.
+"""Cleaning raw keypoints: outlier rejection (jumps, spikes), gap filling, zero-lag low-pass filter.
 
 Each step is a plain `Track -> Track` function; `clean_track` chains them in the documented order.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfiltfilt
 
-from .._nan import nanmean
 from ..config import TrackingConfig
-from ..pose.base import KEYPOINT_INDEX, KEYPOINTS
+from ..pose.base import KEYPOINTS
 from .track import Track
 
 __all__ = [
@@ -19,16 +20,10 @@ __all__ = [
     "despike",
     "drop_low_confidence",
     "fill_gaps",
-    "fix_leg_swaps",
     "leg_length_px",
     "lowpass",
     "reject_jumps",
 ]
-
-_LEG_PARTS = ("knee", "ankle", "heel", "toe")  # swapped together; hips overlap in side view
-_PAIRS = [(KEYPOINT_INDEX[f"left_{p}"], KEYPOINT_INDEX[f"right_{p}"])
-          for p in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "toe", "ear")]
-_LEG_PAIRS = [(KEYPOINT_INDEX[f"left_{p}"], KEYPOINT_INDEX[f"right_{p}"]) for p in _LEG_PARTS]
 
 
 def leg_length_px(track: Track) -> float:
@@ -43,65 +38,6 @@ def drop_low_confidence(track: Track, min_confidence: float) -> Track:
     xy = track.xy.copy()
     xy[track.confidence < min_confidence] = np.nan
     return track.with_xy(xy)
-
-
-def _line_prediction(history: np.ndarray) -> tuple[np.ndarray, float]:
-    """Extrapolate (k, 2) recent positions one frame ahead with a straight line; return it and the fit's RMS."""
-    ok = np.isfinite(history).all(1)
-    if ok.sum() < 2:
-        last = history[ok][-1] if ok.any() else np.full(2, np.nan)
-        return last, np.inf
-    t = np.flatnonzero(ok).astype(float)
-    a = np.column_stack([t, np.ones_like(t)])
-    coef, *_ = np.linalg.lstsq(a, history[ok], rcond=None)
-    resid = history[ok] - a @ coef
-    rms = float(np.sqrt(np.mean(np.sum(resid**2, 1)))) if ok.sum() > 2 else np.inf
-    return np.array([len(history), 1.0]) @ coef, rms
-
-
-def fix_leg_swaps(track: Track, *, history_s: float = 0.1, min_spread_px: float = 2.0,
-                  margin: float = 0.25) -> tuple[Track, np.ndarray]:
-    """Undo left/right leg label swaps (a known BlazePose failure in side view).
-
-    Method: follow both feet frame by frame. Each foot's next position is predicted by a straight line
-    through its last `history_s` of positions, and the two observed feet are assigned to the two
-    predictions (kept or swapped) by the smaller sum of distances, each distance divided by that
-    foot's recent fit error. A foot in stance moves on a straight line (still, or carried by the belt)
-    and so dominates the decision; the fast, blurred swing foot counts little. A swap must win by
-    `margin` (fraction of the cost) to be taken, so ties (both labels on one foot) change nothing.
-
-    Returns the corrected track and a boolean array of the frames whose leg labels were swapped.
-    """
-    t_len = len(track)
-    k = max(3, int(round(history_s / track.dt_s)))
-    feet = np.stack([_foot_centre(track, side) for side in "LR"], 1)  # (T, 2 sides, 2)
-    fixed = feet.copy()
-    swapped = np.zeros(t_len, dtype=bool)
-    for t in range(k, t_len):
-        obs = feet[t]
-        if not np.isfinite(obs).all():
-            continue
-        preds, spreads = zip(*(_line_prediction(fixed[t - k:t, s]) for s in range(2)), strict=True)
-        if not all(np.isfinite(p).all() for p in preds):
-            continue
-        w = [1.0 / max(sp, min_spread_px) for sp in spreads]
-        keep = sum(w[s] * np.linalg.norm(obs[s] - preds[s]) for s in range(2))
-        swap = sum(w[s] * np.linalg.norm(obs[1 - s] - preds[s]) for s in range(2))
-        if swap < (1 - margin) * keep:
-            swapped[t] = True
-            fixed[t] = obs[::-1]
-    new_xy, new_conf = track.xy.copy(), track.confidence.copy()
-    for left, right in _LEG_PAIRS:
-        new_xy[swapped, left], new_xy[swapped, right] = track.xy[swapped, right], track.xy[swapped, left]
-        new_conf[swapped, left] = track.confidence[swapped, right]
-        new_conf[swapped, right] = track.confidence[swapped, left]
-    return track.with_xy(new_xy, confidence=new_conf), swapped
-
-
-def _foot_centre(track: Track, side: str) -> np.ndarray:
-    pts = np.stack([track.side_point(side, p) for p in ("ankle", "heel", "toe")], 0)
-    with np.errstate(all="ignore"):
-        return nanmean(pts, axis=0)
 
 
 def _odd(n: float) -> int:
@@ -157,7 +93,7 @@ def reject_jumps(track: Track, leg_px: float, max_speed_leg_per_s: float, max_se
             continue
         jumps = np.linalg.norm(np.diff(p[idx], axis=0), axis=1) > max_step_px[idx[:-1]] * np.diff(idx)
         breaks = np.flatnonzero(jumps)  # a jump between idx[b] and idx[b + 1]
-        for b0, b1 in zip(breaks[:-1], breaks[1:], strict=True):
+        for b0, b1 in itertools.pairwise(breaks):
             first, last = idx[b0 + 1], idx[b1]
             if last - first + 1 < max_rows:
                 rejected[first:last + 1, k] = True
@@ -208,16 +144,18 @@ def lowpass(track: Track, cutoff_hz: float, max_fraction_of_nyquist: float = 0.6
 
 
 def clean_track(raw: Track, config: TrackingConfig) -> tuple[Track, dict[str, np.ndarray]]:
-    """Chain the cleaning steps: confidence gate, swap fix, outliers, gaps, low-pass filter.
+    """Chain the cleaning steps: confidence gate, outliers (jumps, spikes), gaps, low-pass filter.
 
-    Returns the cleaned track and per-frame diagnostics (`swapped`, `rejected`) for the report.
+    Left/right leg swaps are corrected later, from the gait's structure (`gait.relabel_legs`): the
+    label of a foot that is blurred in swing cannot be trusted frame by frame, but feet alternate strictly.
+
+    Returns the cleaned track and per-frame diagnostics for keypoints.parquet.
     """
     track = drop_low_confidence(raw, config.min_confidence)
     leg_px = leg_length_px(track)
-    swapped = np.zeros(len(track), dtype=bool)
     track, jumped = reject_jumps(track, leg_px, config.max_limb_speed_leg_per_s, config.max_jump_segment_s)
     track, rejected = despike(track, config, leg_px)
     rejected |= jumped
     track = fill_gaps(track, config.max_gap_s)
     track = lowpass(track, config.lowpass_cutoff_hz, config.lowpass_max_fraction_of_nyquist)
-    return track, {"swapped": swapped, "rejected": rejected}
+    return track, {"outliers_rejected": rejected.any(axis=1)}
