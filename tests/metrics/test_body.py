@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from stridelens.metrics.body import (extension_behind_deg, flexion_deg, lean_deg, signed_offset_from_line)
+from stridelens.metrics.body import extension_behind_deg, flexion_deg, lean_deg, signed_offset_from_line
 
 
 def test_lean_forward_is_positive():

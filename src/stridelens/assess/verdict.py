@@ -202,7 +202,8 @@ def assess_findings(steps: list[StepMetrics], overall: dict[str, Summary], per_s
     ahead = _mean(overall, "foot_ahead_com_pct")
     shank = _mean(overall, "shank_angle_ic_deg")
     if ahead is not None and ahead > cfg.foot_ahead_com_max_pct:
-        add("overstride", "Overstriding", "foot_ahead_com_pct", "% leg", f"below {cfg.foot_ahead_com_max_pct:.0f} % of leg length",
+        add("overstride", "Overstriding", "foot_ahead_com_pct", "% leg",
+            f"below {cfg.foot_ahead_com_max_pct:.0f} % of leg length",
             excess(ahead, cfg.foot_ahead_com_max_pct, True),
             f"Your foot lands {ahead:.0f} % of your leg length ahead of your centre of mass: a braking step.")
     elif shank is not None and shank > cfg.shank_angle_ic_max_deg:

@@ -44,7 +44,7 @@ def centre_of_mass(track: Track) -> tuple[np.ndarray, np.ndarray]:
     head = track.mid("left_ear", "right_ear")
     head = np.where(np.isnan(head), track.point("nose"), head)
     parts: list[tuple[np.ndarray, float]] = [(head, 0.0694), (shoulder + 0.4486 * (hip - shoulder), 0.4346)]
-    for name, ends, mass, frac in _SEGMENTS[2:]:
+    for _segment, ends, mass, frac in _SEGMENTS[2:]:
         proximal, distal = ends.split(">")
         for side in "LR":
             a, b = track.side_point(side, proximal), track.side_point(side, distal)

@@ -24,12 +24,13 @@ def kp(name: str) -> int:
     return KEYPOINT_INDEX[name]
 
 
-SKELETON_EDGES: tuple[tuple[str, str], ...] = tuple(
-    (f"{side}_{a}", f"{side}_{b}")
-    for side in ("left", "right")
-    for a, b in (("shoulder", "elbow"), ("elbow", "wrist"), ("shoulder", "hip"), ("hip", "knee"),
-                 ("knee", "ankle"), ("ankle", "heel"), ("heel", "toe"), ("ankle", "toe"))
-) + (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"))
+_LIMB_EDGES = (("shoulder", "elbow"), ("elbow", "wrist"), ("shoulder", "hip"), ("hip", "knee"),
+               ("knee", "ankle"), ("ankle", "heel"), ("heel", "toe"), ("ankle", "toe"))
+SKELETON_EDGES: tuple[tuple[str, str], ...] = (
+    *((f"{side}_{a}", f"{side}_{b}") for side in ("left", "right") for a, b in _LIMB_EDGES),
+    ("left_shoulder", "right_shoulder"),
+    ("left_hip", "right_hip"),
+)
 
 
 @dataclass(frozen=True, slots=True)
