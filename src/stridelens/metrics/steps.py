@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .._nan import nanmax, nanmean, nanmin
+from .._nan import nanmax, nanmean, nanmedian, nanmin
 from ..config import MetricsConfig
 from ..gait.events import Contact
 from ..tracking.orient import Scene
@@ -84,6 +84,25 @@ def _foot_strike_class(angle_deg: float | None, cfg: MetricsConfig) -> str | Non
     return "midfoot"
 
 
+def _foot_angle_deg(heel: np.ndarray, toe: np.ndarray) -> np.ndarray:
+    """Heel -> toe angle from horizontal, toes up positive."""
+    d = toe - heel
+    return np.degrees(np.arctan2(d[..., 1], d[..., 0]))
+
+
+def _flat_foot_angle_deg(heel: np.ndarray, toe: np.ndarray, c: Contact) -> float:
+    """The same foot's heel -> toe angle when flat on the floor: median over the middle half of its stance.
+
+    BlazePose's heel landmark sits on the back of the heel, above the sole, so the raw heel -> toe line of
+    a flat foot points 10-15 deg down on real clips; the strike angle is measured from this reference.
+    """
+    n = c.to_row - c.ic_row
+    mid = slice(c.ic_row + n // 4, c.to_row - n // 4 + 1)
+    angles = _foot_angle_deg(heel[mid], toe[mid])
+    value = nanmedian(angles) if np.isfinite(angles).any() else 0.0
+    return float(value)
+
+
 def _next_contact(contacts: list[Contact], i: int, same_side: bool) -> Contact | None:
     for c in contacts[i + 1:]:
         if (c.side == contacts[i].side) == same_side:
@@ -126,8 +145,7 @@ def compute_steps(track: Track, scene: Scene, contacts: list[Contact], step_peri
         heel_or_ankle = heel[c.ic_row] if np.isfinite(heel[c.ic_row]).all() else ankle[c.ic_row]
         foot_ahead_com = heel_or_ankle[0] - com[c.ic_row, 0]
         foot_ahead_hip = heel_or_ankle[0] - hip[c.ic_row, 0]
-        strike = float(np.degrees(np.arctan2(toe[c.ic_row, 1] - heel[c.ic_row, 1],
-                                             toe[c.ic_row, 0] - heel[c.ic_row, 0])))
+        strike = _foot_angle_deg(heel[c.ic_row], toe[c.ic_row]) - _flat_foot_angle_deg(heel, toe, c)
         # vertical oscillation: COM peak-to-peak from this IC to the next contralateral IC
         step_end = nxt.ic_row if nxt and math.isfinite(step_time) else c.to_row
         com_y = com[c.ic_row:step_end + 1, 1]

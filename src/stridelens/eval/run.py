@@ -1,0 +1,132 @@
+"""`python -m stridelens.eval`: run the engine on every annotated clip and report its accuracy.
+
+Writes a JSON file of figures and a Markdown table (docs/accuracy.md has the narrative around it).
+Slow-motion clips are analysed at the capture rate their annotation estimates (`slowmo_factor_estimate`),
+and tolerances are counted in real frames (data README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .annotations import AnnotatedClip, load_annotation, score_contacts
+
+if TYPE_CHECKING:
+    from ..pipeline import Analysis
+
+__all__ = ["ClipAccuracy", "evaluate_clip", "main"]
+
+
+@dataclass(frozen=True)
+class ClipAccuracy:
+    clip: str
+    capture_fps: float
+    file_frames_per_real_frame: float
+    annotated: int
+    found_within_1: int
+    found_within_2: int
+    spurious_within_2: int
+    ic_error_median_frames: float  # real frames, signed detected - annotated
+    ic_error_mean_abs_frames: float
+    ic_error_p95_abs_frames: float
+    ic_error_median_ms: float
+    to_error_median_frames: float
+    to_error_p95_abs_frames: float
+    cadence_spm: float
+    cadence_annotated_spm: float
+    cadence_error_spm: float
+    contact_time_error_median_ms: float
+    side_agreement: float
+    foot_strike_agreement: float | None
+
+
+def _p95(x: list[float]) -> float:
+    return float(np.percentile(np.abs(x), 95)) if x else math.nan
+
+
+def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
+    capture_fps = analysis.video.capture_fps
+    k = capture_fps / ann.fps  # file frames per real frame (1 unless slow motion)
+    per_frame_ms = 1000.0 / capture_fps
+    contacts = {c.ic_frame: c for c in analysis.contacts}
+    steps = {s.ic_frame: s for s in analysis.steps}
+    within = {n: score_contacts(list(contacts), ann.ic_frames, int(round(n * k))) for n in (1, 2)}
+    s2 = within[2]
+    ic_err = [e / k for e in s2.errors_frames]
+    to_err, ct_err, side_ok, strike_ok = [], [], [], []
+    for i, d in s2.matches:
+        c = contacts[d]
+        to_err.append((c.to_frame - ann.to_frames[i]) / k)
+        ct_err.append(((c.to_frame - c.ic_frame) - (ann.to_frames[i] - ann.ic_frames[i])) / k * per_frame_ms)
+        side_ok.append(c.side == ann.sides[i])
+        if ann.strikes[i] and d in steps and steps[d].foot_strike:
+            strike_ok.append(steps[d].foot_strike == ann.strikes[i])
+    truth_cad = ann.real_cadence_spm(capture_fps)
+    return ClipAccuracy(
+        clip=ann.clip, capture_fps=capture_fps, file_frames_per_real_frame=k, annotated=s2.annotated,
+        found_within_1=within[1].found, found_within_2=s2.found, spurious_within_2=s2.spurious,
+        ic_error_median_frames=float(np.median(ic_err)) if ic_err else math.nan,
+        ic_error_mean_abs_frames=float(np.mean(np.abs(ic_err))) if ic_err else math.nan,
+        ic_error_p95_abs_frames=_p95(ic_err), ic_error_median_ms=float(np.median(ic_err)) * per_frame_ms
+        if ic_err else math.nan,
+        to_error_median_frames=float(np.median(to_err)) if to_err else math.nan, to_error_p95_abs_frames=_p95(to_err),
+        cadence_spm=float(analysis.cadence_spm), cadence_annotated_spm=truth_cad,
+        cadence_error_spm=float(analysis.cadence_spm - truth_cad),
+        contact_time_error_median_ms=float(np.median(ct_err)) if ct_err else math.nan,
+        side_agreement=float(np.mean(side_ok)) if side_ok else math.nan,
+        foot_strike_agreement=float(np.mean(strike_ok)) if strike_ok else None)
+
+
+def markdown_table(rows: list[ClipAccuracy]) -> str:
+    head = ("| clip | fps (capture) | ICs found ≤1 fr | ICs found ≤2 fr | spurious | IC error median (p95 abs) | "
+            "TO error median (p95 abs) | cadence (annotated) | contact time error | L/R named right | "
+            "foot strike agrees |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    lines = []
+    for r in rows:
+        strike = f"{r.foot_strike_agreement:.0%}" if r.foot_strike_agreement is not None else "-"
+        lines.append(
+            f"| {r.clip} | {r.capture_fps:.1f} | {r.found_within_1}/{r.annotated} | {r.found_within_2}/{r.annotated} "
+            f"| {r.spurious_within_2} | {r.ic_error_median_frames:+.1f} fr ({r.ic_error_p95_abs_frames:.1f}) "
+            f"| {r.to_error_median_frames:+.1f} fr ({r.to_error_p95_abs_frames:.1f}) "
+            f"| {r.cadence_spm:.2f} ({r.cadence_annotated_spm:.2f}) | {r.contact_time_error_median_ms:+.0f} ms "
+            f"| {r.side_agreement:.0%} | {strike} |")
+    return head + "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import stridelens
+
+    root = Path(__file__).resolve().parents[3]
+    p = argparse.ArgumentParser(prog="python -m stridelens.eval", description=__doc__)
+    p.add_argument("--data", default=str(root.parent / "shared" / "data"), help="the shared data folder")
+    p.add_argument("--out", default="eval-results.json", help="JSON file of the figures")
+    args = p.parse_args(argv)
+    data = Path(args.data)
+    ann_files = sorted((data / "annotations").glob("*.events.json"))
+    if not ann_files:
+        print(f"no annotated clips under {data / 'annotations'}", file=sys.stderr)
+        return 2
+    rows = []
+    for f in ann_files:
+        ann = load_annotation(f)
+        options = {}
+        if ann.cadence_is_file_time and ann.slowmo_factor_estimate:
+            options["fps_override"] = ann.fps * float(ann.slowmo_factor_estimate)
+        analysis = stridelens.analyze(data / "videos" / ann.clip, **options)
+        rows.append(evaluate_clip(ann, analysis))
+        print(f"{ann.clip}: done", file=sys.stderr)
+    Path(args.out).write_text(json.dumps([asdict(r) for r in rows], indent=1), encoding="utf-8")
+    print(markdown_table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
