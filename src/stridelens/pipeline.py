@@ -190,7 +190,7 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     progress("events", 0.0)
     clean, diagnostics = clean_track(raw, config.tracking)
     quality = check_track(clean, capture_fps=video.capture_fps, config=config.quality,
-                          min_seen_s=1.0, camera_shift_pct=camera_shift_pct,
+                          min_seen_s=0.5, camera_shift_pct=camera_shift_pct,
                           other_people_fraction=other_people_fraction, leg_length_px_series=_leg_series_px(clean))
     _detect_slow_motion(raw, clean, video, config)
     body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,

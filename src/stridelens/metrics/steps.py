@@ -153,6 +153,9 @@ def compute_steps(track: Track, scene: Scene, contacts: list[Contact], step_peri
         leg_lean_mid = lean_deg(ankle[mid], side_hip[mid])
         trunk_mid = lean_deg(hip[mid], shoulder[mid])
         knee_flex = flexion_deg(side_hip[stance], knee[stance], ankle[stance])
+        # peak of the absorption phase: the first 70 % of stance; the knee bends again into swing, and a TO
+        # one frame late would otherwise count a swing frame
+        knee_peak = knee_flex[: max(1, int(np.ceil(0.7 * len(knee_flex))))]
         used = ("hip", "knee", "ankle", "heel", "toe")
         conf = float(nanmean([track.side_conf(c.side, p)[stance] for p in used]))
         steps.append(StepMetrics(
@@ -174,7 +177,7 @@ def compute_steps(track: Track, scene: Scene, contacts: list[Contact], step_peri
             foot_ahead_hip_cm=_val(scene.to_cm(foot_ahead_hip)) if scene.px_per_m else None,
             shank_angle_ic_deg=_val(lean_deg(ankle[c.ic_row], knee[c.ic_row]) * -1),
             knee_flexion_ic_deg=_val(knee_flex[0]),
-            knee_flexion_mid_deg=_val(nanmax(knee_flex)) if np.isfinite(knee_flex).any() else None,
+            knee_flexion_mid_deg=_val(nanmax(knee_peak)) if np.isfinite(knee_peak).any() else None,
             hip_extension_to_deg=_val(extension_behind_deg(hip[c.to_row], shoulder[c.to_row], knee[c.to_row])),
             foot_strike_angle_deg=_val(strike),
             foot_strike=_foot_strike_class(_val(strike), cfg),

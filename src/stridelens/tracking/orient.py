@@ -24,7 +24,8 @@ _FOOT_PARTS = ("heel", "toe")
 @dataclass(frozen=True, slots=True)
 class Scene:
     direction: int  # +1: runner faces image right; -1: faces image left (mirrored)
-    camera_tilt_deg: float  # floor slope in the image, counter-clockwise positive
+    camera_tilt_deg: float  # floor slope as seen in the image, counter-clockwise positive
+    floor_angle_deg: float  # the same slope in mirrored, y-up coordinates (what `orient` rotated away)
     floor_y_px: dict[str, float]  # per side: floor height in runner coordinates (near/far foot)
     body_offset_y_px: float  # subtracted from rotated y-up coordinates to put the mean floor at 0
     leg_length_px: float  # L, METRICS.md
@@ -42,7 +43,7 @@ class Scene:
         """Map runner coordinates back to image pixels (for drawing)."""
         p = np.asarray(xy_body, dtype=float).copy()
         p[..., 1] += self.body_offset_y_px
-        a = math.radians(self.camera_tilt_deg)
+        a = math.radians(self.floor_angle_deg)
         x = p[..., 0] * math.cos(a) - p[..., 1] * math.sin(a)
         y = p[..., 0] * math.sin(a) + p[..., 1] * math.cos(a)
         out = np.stack([x, -y], -1)
@@ -139,7 +140,8 @@ def orient(track: Track, *, image_width_px: int, image_height_px: int, height_cm
                for s in "LR" for a, b in (("hip", "knee"), ("knee", "ankle"))]
         leg_segments_px = (seg[0] + seg[1] + seg[2] + seg[3]) / 2
         px_per_m = float(leg_segments_px / (0.491 * height_cm / 100.0))
-    scene = Scene(direction=direction, camera_tilt_deg=tilt, floor_y_px=floor_rel,
+    # mirroring flips the sense of rotation: report the tilt as it looks in the picture
+    scene = Scene(direction=direction, camera_tilt_deg=tilt * direction, floor_angle_deg=tilt, floor_y_px=floor_rel,
                   body_offset_y_px=mean_floor, leg_length_px=leg_px,
                   px_per_m=px_per_m, image_width_px=image_width_px, image_height_px=image_height_px)
     return track.with_xy(body), scene
