@@ -137,6 +137,8 @@ class Config:
         stage_of = {f.name: stage.name for stage in fields(self) if stage.name not in
                     ("height_cm", "treadmill_speed_kmh")
                     for f in fields(getattr(self, stage.name))}
+        aliases = {"fps": "fps_override", "start": "start_s", "end": "end_s", "max_height": "max_height_px"}
+        options = {aliases.get(k, k): v for k, v in options.items()}
         top: dict[str, Any] = {}
         per_stage: dict[str, dict[str, Any]] = {}
         for key, value in options.items():

@@ -13,8 +13,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from stridelens.config import GaitConfig, TrackingConfig
-from stridelens.gait import FootSpeedContactDetector
 from stridelens.pose.base import KEYPOINT_INDEX, KEYPOINTS
 from stridelens.synthetic import (
     RunnerSpec,
@@ -26,7 +24,7 @@ from stridelens.synthetic import (
     standing,
     walker,
 )
-from stridelens.tracking import Track, clean_track, orient
+from stridelens.tracking import Track
 
 SIDE_NAME = {"L": "left", "R": "right"}
 LEG_PARTS = ("hip", "knee", "ankle", "heel", "toe")
@@ -389,44 +387,6 @@ def test_standing_does_not_move():
 def test_invalid_specs_raise(bad):
     with pytest.raises(ValueError):
         make_runner(neutral_runner(**bad))
-
-
-# --- the project's contact detector on synthetic data ------------------------------------------------
-
-def detect(spec: RunnerSpec) -> tuple[SyntheticTruth, list[int], float]:
-    track, truth = make_runner(spec)
-    clean, _ = clean_track(track, TrackingConfig())
-    body, scene = orient(clean, image_width_px=spec.image_width_px, image_height_px=spec.image_height_px)
-    detector = FootSpeedContactDetector(GaitConfig()).detect(body, scene)
-    ics = sorted(c.ic_frame for c in detector.contacts_)
-    steps_s = np.diff(sorted(c.ic_time_s for c in detector.contacts_))
-    med = np.median(steps_s)
-    steps_s = steps_s[(steps_s > 0.5 * med) & (steps_s < 1.5 * med)]
-    return truth, ics, 60 / steps_s.mean()
-
-
-def recall(truth_ics: list[int], found: list[int], tol: int) -> float:
-    used: set[int] = set()
-    hits = 0
-    for t in truth_ics:
-        near = [f for f in found if abs(f - t) <= tol and f not in used]
-        if near:
-            used.add(min(near, key=lambda f: abs(f - t)))
-            hits += 1
-    return hits / len(truth_ics)
-
-
-@pytest.mark.parametrize("spec, tol", [
-    (neutral_runner(), 1),
-    (neutral_runner(facing=-1, treadmill=False, duration_s=3.0), 1),
-    (neutral_runner(noise_px=3.0, dropout_fraction=0.02, swap_fraction=0.02, seed=0), 2),
-    (neutral_runner(noise_px=3.0, dropout_fraction=0.02, swap_fraction=0.02, seed=1), 2),
-], ids=["clean", "clean_overground_left", "noisy_seed0", "noisy_seed1"])
-def test_foot_speed_detector_finds_synthetic_contacts(spec, tol):
-    truth, found, cadence_spm = detect(spec)
-    truth_ics = [c[1] for c in truth.contacts]
-    assert recall(truth_ics, found, tol) >= 0.9
-    assert cadence_spm == pytest.approx(truth.cadence_spm, abs=2.0)
 
 
 # --- optional renderer -------------------------------------------------------------------------------

@@ -183,6 +183,9 @@ class FootSpeedContactDetector:
         # the clip's start bounds the first cycle: a stance that begins after it is complete
         bounds = [0, *(int(p) for p in peaks if p > 0), len(xr) - 1]
         conf = np.mean([track.side_conf(label, p) for p in ("ankle", "heel", "toe")], 0)
+        # the foot must be seen just before IC and after TO, or the stance may extend into a gap (the speed
+        # at a frame uses its two neighbours)
+        margin = 2
         out = []
         for start, stop in itertools.pairwise(bounds):
             moving_back = np.zeros(len(xr), dtype=bool)
@@ -192,13 +195,13 @@ class FootSpeedContactDetector:
                 continue
             r0, r1 = max(runs, key=lambda r: r[1] - r[0])
             fast = np.flatnonzero(v[r0:r1 + 1] <= -cfg.ic_speed_fraction * speed)
-            if not len(fast) or r0 == 0 or not present[r0 - 1]:
+            if not len(fast) or r0 < margin or not present[r0 - margin:r0].all():
                 continue  # no clear stance, or it may have begun before the clip or a gap
             ic = r0 + int(fast[0])
             to = ic
             while to + 1 <= stop and vt[to + 1] <= -cfg.to_speed_fraction * speed:
                 to += 1
-            if to >= len(xr) - 1 or to >= stop or not present[ic:to + 1].all():
+            if to >= len(xr) - margin or to >= stop or not present[ic:to + margin + 1].all():
                 continue  # cut by the clip end or by missing data: not a complete stance
             if t[to] - t[ic] < cfg.min_stance_s:
                 continue

@@ -1,0 +1,81 @@
+"""Gait event detection on synthetic runners, and the detector's algorithm-object contract (STYLE.md §3)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from stridelens.config import Config, GaitConfig
+from stridelens.gait import FootSpeedContactDetector, classify_gait, estimate_step_period_s, relabel_legs
+from stridelens.synthetic import make_runner, neutral_runner, walker
+from stridelens.tracking import clean_track, orient
+
+
+def _body(spec):
+    track, truth = make_runner(spec)
+    clean, _ = clean_track(track, Config().tracking)
+    body, scene = orient(clean, image_width_px=spec.image_width_px, image_height_px=spec.image_height_px)
+    return body, scene, truth
+
+
+class TestDetectorContract:
+    def test_init_stores_parameters_unchanged(self):
+        cfg = GaitConfig(ic_speed_fraction=0.55)
+        assert FootSpeedContactDetector(cfg).config is cfg
+
+    def test_detect_returns_self_with_results(self):
+        body, scene, _ = _body(neutral_runner(duration_s=4))
+        det = FootSpeedContactDetector()
+        assert det.detect(body, scene) is det
+        for attr in ("contacts_", "step_period_s_", "stance_speed_px_s_", "side_cue_"):
+            assert hasattr(det, attr)
+
+    def test_docstring_documents_parameters_and_results(self):
+        doc = FootSpeedContactDetector.__doc__
+        assert "Parameters" in doc and "Attributes" in doc and "contacts_" in doc
+
+
+@pytest.mark.parametrize("cadence", [150.0, 170.0, 190.0])
+def test_step_period_from_autocorrelation(cadence):
+    body, _, truth = _body(neutral_runner(cadence_spm=cadence))
+    assert estimate_step_period_s(body) == pytest.approx(60.0 / truth.cadence_spm, rel=0.02)
+
+
+def test_contacts_are_complete_ordered_and_alternate():
+    body, scene, truth = _body(neutral_runner())
+    contacts = FootSpeedContactDetector().detect(body, scene).contacts_
+    assert len(contacts) == len(truth.contacts)
+    assert all(c.ic_row < c.to_row for c in contacts)
+    assert all(a.ic_row < b.ic_row for a, b in itertools.pairwise(contacts))
+    assert all(a.side != b.side for a, b in itertools.pairwise(contacts))
+
+
+def test_no_events_are_invented_in_a_gap():
+    track, truth = make_runner(neutral_runner())
+    xy = track.xy.copy()
+    xy[200:320] = np.nan  # 2 s without keypoints
+    spec = neutral_runner()
+    clean, _ = clean_track(track.with_xy(xy), Config().tracking)
+    body, scene = orient(clean, image_width_px=spec.image_width_px, image_height_px=spec.image_height_px)
+    contacts = FootSpeedContactDetector().detect(body, scene).contacts_
+    assert not any(195 <= c.ic_frame <= 325 or 195 <= c.to_frame <= 325 for c in contacts)
+    assert len(contacts) >= len(truth.contacts) - 8
+
+
+def test_walking_and_running_told_apart_by_the_gait():
+    for spec, running in ((neutral_runner(), True), (walker(), False)):
+        body, scene, _ = _body(spec)
+        det = FootSpeedContactDetector().detect(body, scene)
+        kind = classify_gait(body, det.contacts_, step_period_s=det.step_period_s_,
+                             leg_length_px=scene.leg_length_px)
+        assert kind.running is running, kind.reason
+
+
+def test_relabel_legs_swaps_only_around_relabelled_stances():
+    body, scene, _ = _body(neutral_runner(duration_s=4))
+    contacts = FootSpeedContactDetector().detect(body, scene).contacts_
+    assert not any(c.relabelled for c in contacts)
+    same, swapped = relabel_legs(body, contacts)
+    assert same is body and not swapped.any()
