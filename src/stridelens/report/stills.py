@@ -1,0 +1,125 @@
+"""Still images of single steps for the HTML report: the landing and the midstance frame, annotated.
+
+The frames are decoded again from the video (one pass, stopping at the last one needed), cropped around
+the runner, scaled down and drawn on with the same `report.draw` functions as the annotated video, then
+JPEG-encoded so the self-contained report stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..io import iter_frames
+from .draw import Overlay, View, draw_foot_ahead, status_colour
+from .targets import band_status, targets
+
+__all__ = ["StepStill", "step_stills"]
+
+STILL_HEIGHT_PX = 540
+JPEG_QUALITY = 80
+_MAX_UPSCALE = 1.5
+STILL_UNIT = 1.5  # lines and labels (at full still height) larger than on the video: the stills are shown
+# small, side by side
+
+
+@dataclass(frozen=True, slots=True)
+class StepStill:
+    step_index: int
+    landing_jpeg: bytes  # initial contact: skeleton, COM, foot ahead of COM
+    midstance_jpeg: bytes  # midstance: skeleton, ankle-hip-shoulder line, COM
+
+
+def _crop_box(overlay: Overlay, rows: list[int], extra: list[np.ndarray], width_px: int, height_px: int
+              ) -> tuple[int, int, int, int] | None:
+    box = overlay.runner_box(rows)
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    for p in extra:
+        if np.isfinite(p).all():
+            x0, x1 = min(x0, p[0] - 20), max(x1, p[0] + 20)
+            y1 = max(y1, p[1] + 40)
+    min_w = 0.62 * (y1 - y0)  # not narrower than a portrait photo: room for the labels
+    if x1 - x0 < min_w:
+        cx = (x0 + x1) / 2
+        x0, x1 = cx - min_w / 2, cx + min_w / 2
+    x0, y0 = max(0, int(x0)), max(0, int(y0))
+    x1, y1 = min(width_px, int(np.ceil(x1))), min(height_px, int(np.ceil(y1)))
+    return (x0, y0, x1, y1) if x1 > x0 + 8 and y1 > y0 + 8 else None
+
+
+def _jpeg(image_rgb: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR),
+                           [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY, cv2.IMWRITE_JPEG_OPTIMIZE, 1])
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return buf.tobytes()
+
+
+def _foot_text(step: Any) -> str:
+    v = step.foot_ahead_com_pct
+    return f"{abs(v):.0f}% leg {'ahead of' if v >= 0 else 'behind'} COM"
+
+
+def _decode(analysis: Any, rows: list[int]) -> dict[int, np.ndarray]:
+    """Upright RGB images of the analysed `rows`, by file frame index.
+
+    Decodes with the time window narrowed to these rows: frames before it are decoded but not converted
+    to RGB, and decoding stops after it, so a still late in a long video stays cheap.
+    """
+    track = analysis.clean_track
+    wanted = {int(track.frame_index[r]) for r in rows}
+    half_frame_s = 0.5 / track.fps
+    config = replace(analysis.config.video, start_s=float(track.time_s[min(rows)]) - half_frame_s,
+                     end_s=float(track.time_s[max(rows)]) + half_frame_s)
+    images: dict[int, np.ndarray] = {}
+    for frame in iter_frames(analysis.video, config):
+        if frame.index in wanted:
+            images[frame.index] = frame.image
+            if len(images) == len(wanted):
+                break
+    return images
+
+
+def step_stills(analysis: Any, step_indices: Sequence[int], *, overlay: Overlay | None = None
+                ) -> dict[int, StepStill]:
+    """Annotated JPEG stills (landing and midstance) of the steps `step_indices` (indices into `steps`).
+
+    Steps whose frames cannot be decoded or located are left out of the result.
+    """
+    overlay = overlay or Overlay(analysis)
+    by_index = {s.index: s for s in overlay.steps}
+    wanted = [by_index[i] for i in dict.fromkeys(step_indices) if i in by_index]
+    frame_of = analysis.clean_track.frame_index
+    images: dict[int, np.ndarray] = {}
+    for s in wanted:  # one short decode per step: steps may lie far apart in a long video
+        images.update(_decode(analysis, [s.ic_row, s.mid_row]))
+    info = analysis.video
+    foot_target = next(t for t in targets(analysis.config) if t.key == "foot_ahead_com_pct")
+    out = {}
+    for s in wanted:
+        step = analysis.steps[s.index]
+        foot = overlay.foot_ahead_points(s.index)
+        box = _crop_box(overlay, [s.ic_row, s.mid_row], list(foot) if foot else [], info.width_px, info.height_px)
+        frames = [images.get(int(frame_of[r])) for r in (s.ic_row, s.mid_row)]
+        if box is None or any(f is None for f in frames):
+            continue
+        x0, y0, x1, y1 = box
+        scale = min(_MAX_UPSCALE, STILL_HEIGHT_PX / (y1 - y0))
+        size = (max(2, int(round((x1 - x0) * scale))), max(2, int(round((y1 - y0) * scale))))
+        view = View(scale=scale, x0_px=x0, y0_px=y0, unit=STILL_UNIT * size[1] / STILL_HEIGHT_PX)
+        crops = [cv2.resize(np.ascontiguousarray(f[y0:y1, x0:x1]), size, interpolation=cv2.INTER_AREA)
+                 for f in frames]
+        landing, mid = crops
+        overlay.draw(landing, s.ic_row, view, stance_line=False)
+        if foot is not None and step.foot_ahead_com_pct is not None:
+            status = band_status(step.foot_ahead_com_pct, foot_target.green, foot_target.amber)
+            draw_foot_ahead(landing, *(view(p) for p in foot), _foot_text(step), status_colour(status), u=view.unit)
+        overlay.draw(mid, s.mid_row, view, contacts=False)
+        out[s.index] = StepStill(s.index, _jpeg(landing), _jpeg(mid))
+    return out

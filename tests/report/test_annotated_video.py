@@ -1,0 +1,109 @@
+"""annotated.mp4 (`stridelens.report.video`): browser-playable H.264, one frame per analysed frame."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+
+import stridelens
+from stridelens.config import Config, VideoConfig
+from stridelens.io import iter_frames
+from stridelens.report import to_report
+from stridelens.report import video as video_module
+from stridelens.report.html import write_html
+from stridelens.report.video import write_annotated_video
+from stridelens.synthetic import hips_back_runner
+from tests.fixtures.report_clips import small_spec, synthetic_analysis
+
+
+def _decode(path) -> tuple[dict, list[np.ndarray]]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        facts = {"codec": stream.codec_context.name, "pix_fmt": stream.codec_context.pix_fmt,
+                 "width": stream.codec_context.width, "height": stream.codec_context.height,
+                 "rate": stream.average_rate, "duration_s": float(container.duration or 0) / 1e6}
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    return facts, frames
+
+
+@pytest.fixture(scope="module")
+def annotated(any_analysis, tmp_path_factory):
+    path = tmp_path_factory.mktemp("video") / "annotated.mp4"
+    calls: list[tuple[str, float]] = []
+    write_annotated_video(any_analysis, path, progress=lambda stage, f: calls.append((stage, f)))
+    facts, frames = _decode(path)
+    return path, facts, frames, calls
+
+
+def test_h264_yuv420p_one_frame_per_analysed_frame(annotated, any_analysis):
+    _, facts, frames, _ = annotated
+    assert facts["codec"] == "h264"
+    assert facts["pix_fmt"] == "yuv420p"
+    assert len(frames) == len(any_analysis.clean_track)
+    assert facts["width"] % 2 == 0 and facts["height"] % 2 == 0
+    assert (facts["width"], facts["height"]) == (any_analysis.video.width_px, any_analysis.video.height_px)
+
+
+def test_playback_speed_matches_the_source(annotated, any_analysis):
+    _, facts, frames, _ = annotated
+    assert facts["rate"] == Fraction(any_analysis.video.file_fps).limit_denominator(1001)
+    assert facts["duration_s"] == pytest.approx(len(frames) / any_analysis.video.file_fps, abs=0.05)
+
+
+def test_faststart_puts_the_index_first(annotated):
+    data = annotated[0].read_bytes()
+    assert 0 < data.find(b"moov") < data.find(b"mdat")
+
+
+def test_progress_reports_the_video_stage(annotated):
+    calls = annotated[3]
+    assert calls and {stage for stage, _ in calls} == {"video"}
+    fractions = [f for _, f in calls]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_frames_are_drawn_on(annotated, any_analysis):
+    """Each output frame differs from its source frame where the overlay is (skeleton, panel)."""
+    _, _, frames, _ = annotated
+    source = {f.index: f.image for f in iter_frames(any_analysis.video, any_analysis.config.video)}
+    rows = np.linspace(0, len(frames) - 1, 6).astype(int)
+    for row in rows:
+        original = source[int(any_analysis.clean_track.frame_index[row])].astype(int)
+        changed = np.abs(frames[row].astype(int) - original).max(axis=2) > 40
+        assert changed.mean() > 0.02, f"frame {row}: overlay missing"
+
+
+def test_only_the_analysed_part_is_written(tmp_path):
+    """--start/--end: output frames are exactly the analysed ones, even when the file has more."""
+    config = Config(video=VideoConfig(start_s=1.0, end_s=3.5))
+    analysis = synthetic_analysis(tmp_path, small_spec(hips_back_runner), config, rows=slice(30, 106))
+    assert analysis.clean_track.frame_index[0] == 30
+    write_annotated_video(analysis, tmp_path / "part.mp4")
+    facts, frames = _decode(tmp_path / "part.mp4")
+    assert len(frames) == len(analysis.clean_track) == 76
+    assert facts["codec"] == "h264"
+
+
+def test_large_videos_are_scaled_down(any_analysis, tmp_path, monkeypatch):
+    monkeypatch.setattr(video_module, "MAX_SIDE_PX", 200)
+    write_annotated_video(any_analysis, tmp_path / "small.mp4")
+    facts, frames = _decode(tmp_path / "small.mp4")
+    assert max(facts["width"], facts["height"]) <= 200
+    assert facts["width"] % 2 == 0 and facts["height"] % 2 == 0
+    assert len(frames) == len(any_analysis.clean_track)
+
+
+@pytest.mark.slow
+def test_demo_clip_end_to_end(demo_clip, tmp_path):
+    """The real pose model on the bundled demo clip, then both outputs."""
+    analysis = stridelens.analyze(demo_clip)
+    write_annotated_video(analysis, tmp_path / "annotated.mp4")
+    facts, frames = _decode(tmp_path / "annotated.mp4")
+    assert facts["codec"] == "h264" and len(frames) == len(analysis.clean_track)
+    write_html(to_report(analysis), analysis, tmp_path / "report.html")
+    text = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert text.count("data:image/jpeg;base64,") >= 2 and "http://" not in text.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "").replace('xmlns:xlink="http://www.w3.org/1999/xlink"', "")
