@@ -15,7 +15,7 @@ demo: $(VENV)/.installed  ## install, then analyse the bundled demo clip into re
 	$(VENV)/bin/stridelens demo
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests $(wildcard bench)
 
 test: lint  ## install, lint, then run the whole test suite (pytest exit 5 = no tests = failure)
 	$(PY) -m pytest
