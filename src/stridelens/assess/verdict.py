@@ -175,62 +175,61 @@ def _sentence(label: Label, severity: str | None, offset: float | None, bend: fl
             f"ankle-shoulder line (hip offset {off}){trunk_txt}, so the lean does not come from the ankles.")
 
 
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A finding fires when the mean of `metric` is beyond the `AssessConfig` threshold `threshold`."""
+
+    key: str
+    title: str
+    metric: str
+    unit: str
+    threshold: str  # AssessConfig attribute
+    above: bool  # True: a finding when the value is above the threshold
+    target: str  # formatted with t = threshold
+    message: str  # formatted with v = the runner's value
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule("low_cadence", "Low cadence", "cadence_spm", "steps/min", "cadence_low_spm", False, "170-180 steps/min",
+          "You take {v:.0f} steps per minute; most runners land lighter at 170-180."),
+    _Rule("overstride", "Overstriding", "foot_ahead_com_pct", "% leg", "foot_ahead_com_max_pct", True,
+          "below {t:.0f} % of leg length",
+          "Your foot lands {v:.0f} % of your leg length ahead of your centre of mass: a braking step."),
+    _Rule("overstride", "Reaching shank at landing", "shank_angle_ic_deg", "deg", "shank_angle_ic_max_deg", True,
+          "below {t:.0f} deg", "Your shin reaches forward {v:.0f} deg at landing: the foot lands ahead of the knee."),
+    _Rule("waist_bend", "Bending at the waist", "waist_bend_deg", "deg", "waist_bend_max_deg", True,
+          "below {t:.0f} deg",
+          "Your trunk leans {v:.0f} deg more than your legs: the lean comes from the waist, not the ankles."),
+    _Rule("stiff_knee", "Stiff landing", "knee_flexion_mid_deg", "deg", "knee_flexion_mid_min_deg", False,
+          "about {t:.0f}-45 deg", "Your knee bends only {v:.0f} deg in stance: a stiff landing that absorbs little."),
+    _Rule("low_hip_extension", "Little hip extension at push-off", "hip_extension_to_deg", "deg",
+          "hip_extension_to_min_deg", False, "above {t:.0f} deg",
+          "At toe-off your thigh is only {v:.0f} deg behind your trunk: a short push-off."),
+    _Rule("high_vertical_oscillation", "Bouncing", "vertical_oscillation_pct", "% leg", "vertical_oscillation_max_pct",
+          True, "below {t:.0f} % of leg length", "Your centre of mass rises and falls {v:.0f} % of your leg length "
+          "each step."),
+)
+_MARKED_BEYOND_FRACTION = 0.25  # heuristic: beyond the threshold by a quarter of it is "marked"
+
+
 def assess_findings(steps: list[StepMetrics], overall: dict[str, Summary], per_side: dict[str, dict[str, Summary]],
                     config: AssessConfig) -> list[Finding]:
-    """Findings beyond the verdict, each on its own (METRICS.md): cadence, overstride, waist bend, ..."""
+    """Findings beyond the verdict, each on its own (METRICS.md): cadence, overstride, waist bend, stiff knee,
+    low hip extension, bouncing, L/R asymmetry. One finding per key: the first rule of a key that fires."""
     cfg = config
     out: list[Finding] = []
     kp = float(np.mean([s.confidence for s in steps])) if steps else 0.0
-
-    def add(key: str, title: str, metric: str, unit: str, target: str, beyond: float, message: str) -> None:
-        value = _mean(overall, metric)
-        n = overall[metric].n if metric in overall else 0
-        conf = round(kp * min(1.0, n / 8), 2)
-        out.append(Finding(key=key, title=title, metric=metric, value=float(value), unit=unit, target=target,
-                           severity="marked" if beyond >= 2 else "mild", confidence=conf, message=message))
-
-    def excess(value: float | None, threshold: float, above: bool) -> float:
-        if value is None:
-            return 0.0
-        return (value - threshold) / max(abs(threshold), 1.0) * 4 + 1 if (value > threshold) == above else 0.0
-
-    cadence = _mean(overall, "cadence_spm")
-    if cadence is not None and cadence < cfg.cadence_low_spm:
-        add("low_cadence", "Low cadence", "cadence_spm", "steps/min", "170-180 steps/min",
-            excess(cadence, cfg.cadence_low_spm, False),
-            f"You take {cadence:.0f} steps per minute; most runners land lighter at 170-180.")
-    ahead = _mean(overall, "foot_ahead_com_pct")
-    shank = _mean(overall, "shank_angle_ic_deg")
-    if ahead is not None and ahead > cfg.foot_ahead_com_max_pct:
-        add("overstride", "Overstriding", "foot_ahead_com_pct", "% leg",
-            f"below {cfg.foot_ahead_com_max_pct:.0f} % of leg length",
-            excess(ahead, cfg.foot_ahead_com_max_pct, True),
-            f"Your foot lands {ahead:.0f} % of your leg length ahead of your centre of mass: a braking step.")
-    elif shank is not None and shank > cfg.shank_angle_ic_max_deg:
-        add("overstride", "Reaching shank at landing", "shank_angle_ic_deg", "deg",
-            f"below {cfg.shank_angle_ic_max_deg:.0f} deg", excess(shank, cfg.shank_angle_ic_max_deg, True),
-            f"Your shin reaches forward {shank:.0f} deg at landing: the foot lands ahead of the knee.")
-    bend = _mean(overall, "waist_bend_deg")
-    if bend is not None and bend > cfg.waist_bend_max_deg:
-        add("waist_bend", "Bending at the waist", "waist_bend_deg", "deg",
-            f"below {cfg.waist_bend_max_deg:.0f} deg", excess(bend, cfg.waist_bend_max_deg, True),
-            f"Your trunk leans {bend:.0f} deg more than your legs: the lean comes from the waist, not the ankles.")
-    knee = _mean(overall, "knee_flexion_mid_deg")
-    if knee is not None and knee < cfg.knee_flexion_mid_min_deg:
-        add("stiff_knee", "Stiff landing", "knee_flexion_mid_deg", "deg",
-            f"about {cfg.knee_flexion_mid_min_deg:.0f}-45 deg", excess(knee, cfg.knee_flexion_mid_min_deg, False),
-            f"Your knee bends only {knee:.0f} deg in stance: a stiff landing that absorbs little.")
-    ext = _mean(overall, "hip_extension_to_deg")
-    if ext is not None and ext < cfg.hip_extension_to_min_deg:
-        add("low_hip_extension", "Little hip extension at push-off", "hip_extension_to_deg", "deg",
-            f"above {cfg.hip_extension_to_min_deg:.0f} deg", excess(ext, cfg.hip_extension_to_min_deg, False),
-            f"At toe-off your thigh is only {ext:.0f} deg behind your trunk: a short push-off.")
-    vo = _mean(overall, "vertical_oscillation_pct")
-    if vo is not None and vo > cfg.vertical_oscillation_max_pct:
-        add("high_vertical_oscillation", "Bouncing", "vertical_oscillation_pct", "% leg",
-            f"below {cfg.vertical_oscillation_max_pct:.0f} % of leg length",
-            excess(vo, cfg.vertical_oscillation_max_pct, True),
-            f"Your centre of mass rises and falls {vo:.0f} % of your leg length each step.")
+    for rule in _RULES:
+        value = _mean(overall, rule.metric)
+        threshold = getattr(cfg, rule.threshold)
+        if value is None or any(f.key == rule.key for f in out) or (value > threshold) != rule.above:
+            continue
+        beyond = abs(value - threshold) / max(abs(threshold), 1.0)
+        out.append(Finding(key=rule.key, title=rule.title, metric=rule.metric, value=float(value), unit=rule.unit,
+                           target=rule.target.format(t=threshold),
+                           severity="marked" if beyond >= _MARKED_BEYOND_FRACTION else "mild",
+                           confidence=round(kp * min(1.0, overall[rule.metric].n / 8), 2),
+                           message=rule.message.format(v=value)))
     side_conf = min(float(np.mean([s.confidence for s in steps if s.side == side] or [0.0])) for side in "LR")
     for metric, label, unit, limit in (
             ("contact_time_ms", "contact time", "% (L-R)", cfg.asymmetry_max_pct),

@@ -97,6 +97,15 @@ def _band(ax: Any, low: float | None, high: float | None, label: str) -> None:
     ax.set_ylim(y0, y1)
 
 
+def _step_dots(ax: Any, a: Any, key: str, anchor: str, t0: float, t: np.ndarray, row_of: dict[int, int]) -> None:
+    """One dot per step and side for `key`, at the step's `anchor` time, with a zero line."""
+    for side in "LR":
+        x, y = _steps_xy(a, key, anchor, side, t0, t, row_of)
+        ax.plot(x, y, "o-", color=SIDE_HEX[side], markersize=5.5, linewidth=0.9, markeredgecolor="white",
+                markeredgewidth=0.6, label=f"{_SIDE_WORD[side]} foot")
+    ax.axhline(0, color="#9aa3b2", linewidth=0.8)
+
+
 def _steps_xy(analysis: Any, key: str, time_key: str, side: str, t0_s: float, series_t: np.ndarray,
               row_of: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
@@ -150,11 +159,7 @@ def time_plots(analysis: Any) -> list[Plot]:
                           "(7 ± 4 deg).", _svg(fig, "Lean over time")))
         # 2. hip offset at each midstance
         fig, ax = _figure("hip offset (% leg)")
-        for side in "LR":
-            x, y = _steps_xy(a, "hip_offset_pct", "midstance", side, t0, t, row_of)
-            ax.plot(x, y, "o-", color=SIDE_HEX[side], markersize=5.5, linewidth=0.9, markeredgecolor="white",
-                    markeredgewidth=0.6, label=f"{_SIDE_WORD[side]} foot")
-        ax.axhline(0, color="#9aa3b2", linewidth=0.8)
+        _step_dots(ax, a, "hip_offset_pct", "midstance", t0, t, row_of)
         lim = max(cfg.hip_offset_marked_pct + 4, float(np.nanmax(np.abs([*ax.get_ylim(), 0]))))
         ax.set_ylim(-lim, lim)
         ax.axhspan(-cfg.hip_offset_marked_pct, cfg.hip_offset_marked_pct, color=AMBER_BAND, alpha=0.12,
@@ -180,11 +185,7 @@ def time_plots(analysis: Any) -> list[Plot]:
                           f"({cfg.knee_flexion_mid_min_deg:.0f}-45 deg).", _svg(fig, "Knee bend over time")))
         # 4. foot vs COM at each landing
         fig, ax = _figure("foot ahead of COM (% leg)")
-        for side in "LR":
-            x, y = _steps_xy(a, "foot_ahead_com_pct", "ic_time_s", side, t0, t, row_of)
-            ax.plot(x, y, "o-", color=SIDE_HEX[side], markersize=5.5, linewidth=0.9, markeredgecolor="white",
-                    markeredgewidth=0.6, label=f"{_SIDE_WORD[side]} foot")
-        ax.axhline(0, color="#9aa3b2", linewidth=0.8)
+        _step_dots(ax, a, "foot_ahead_com_pct", "ic_time_s", t0, t, row_of)
         y0, y1 = ax.get_ylim()
         ax.set_ylim(min(y0, -10.0), max(y1, cfg.foot_ahead_com_max_pct + 8))
         _contacts(ax, a, t0)
