@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,13 +18,16 @@ from ._nan import nanmean, nanpercentile
 from .assess import Finding, QualityCheck, Verdict, assess_findings, assess_verdict, check_gait, check_track
 from .coach import Drill, prescribe
 from .config import Config
-from .errors import StridelensError
+from .errors import NoRunnerError, NotRunningError, StridelensError, TooFewStepsError, WrongViewError
 from .gait import Contact, FootSpeedContactDetector, estimate_step_period_s, relabel_legs
 from .gait.classify import classify_gait
 from .io import VideoInfo, iter_frames, probe_video
 from .metrics import StepMetrics, Summary, compute_steps, summarise, symmetry_index_pct
 from .pose import PoseEstimator, make_estimator
 from .tracking import Scene, Track, clean_track, orient
+
+if TYPE_CHECKING:
+    from .pose.people import PeopleCounter
 
 __all__ = ["Analysis", "ProgressFn", "analyze", "analyze_track", "estimate_poses"]
 
@@ -78,7 +82,16 @@ class Analysis:
         return [q.message for q in self.quality if q.status == "warn"]
 
 
-def _runner_box(xy_norm: np.ndarray) -> tuple[float, float, float, float] | None:
+Box = tuple[float, float, float, float]
+
+
+def _paint_over(image: np.ndarray, box: Box) -> None:
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = box
+    image[max(0, int(y0 * h)):max(0, int(np.ceil(y1 * h))), max(0, int(x0 * w)):max(0, int(np.ceil(x1 * w)))] = 127
+
+
+def _runner_box(xy_norm: np.ndarray) -> Box | None:
     ok = np.isfinite(xy_norm).all(1)
     if not ok.any():
         return None
@@ -88,14 +101,20 @@ def _runner_box(xy_norm: np.ndarray) -> tuple[float, float, float, float] | None
 
 
 def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator | None = None,
-                   progress: ProgressFn = _no_progress) -> PoseRun:
-    """Run the pose model over the video, streaming (memory does not grow with the video's length)."""
+                   progress: ProgressFn = _no_progress, hide: dict[int, Box] | None = None,
+                   people: PeopleCounter | None = None) -> PoseRun:
+    """Run the pose model over the video, streaming (memory does not grow with the video's length).
+
+    `hide` maps frame indices to boxes (normalised x0, y0, x1, y1) painted over before the pose model
+    sees the frame: how a second person in view is followed once the first has been analysed.
+    """
     from .pose.people import PeopleCounter
     from .tracking.camera import CameraMotionMeter
 
     own = estimator is None
     estimator = estimator or make_estimator("blazepose", config.pose)
-    people = PeopleCounter()
+    own_people = people is None
+    people = people or PeopleCounter()
     camera = CameraMotionMeter()
     check_every = max(1, int(round(config.pose.person_check_every_s * info.file_fps)))
     camera_every = max(1, int(round(info.file_fps / 10)))  # ~10 samples a (file) second
@@ -103,6 +122,8 @@ def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator 
     expected = info.frame_count or max(1, int(info.duration_s * info.file_fps))
     try:
         for n, frame in enumerate(iter_frames(info, config.video, max_height_px=config.video.max_height_px)):
+            if hide and frame.index in hide:
+                _paint_over(frame.image, hide[frame.index])
             result = estimator.estimate(frame.image)
             times.append(frame.time_s)
             frames.append(frame.index)
@@ -116,7 +137,8 @@ def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator 
             if n % 10 == 0:
                 progress("pose", min(1.0, (frame.index + 1) / expected))
     finally:
-        people.close()
+        if own_people:
+            people.close()
         if own:
             estimator.close()
     progress("pose", 1.0)
@@ -244,7 +266,8 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
 
 
 def analyze(path: str | os.PathLike[str], config: Config | None = None, *,
-            estimator: PoseEstimator | None = None, progress: ProgressFn | None = None, **options) -> Analysis:
+            estimator: PoseEstimator | None = None, people: PeopleCounter | None = None,
+            progress: ProgressFn | None = None, **options) -> Analysis:
     """Analyse a side-view running video and return the typed result, writing no files.
 
     Options are the flat names of `Config` fields, e.g. ``analyze("run.mp4", height_cm=178, fps_override=240,
@@ -255,8 +278,42 @@ def analyze(path: str | os.PathLike[str], config: Config | None = None, *,
     progress("reading", 0.0)
     info = probe_video(path, config.video)
     progress("reading", 1.0)
-    pose = estimate_poses(info, config, estimator=estimator, progress=progress)
-    return analyze_track(pose.track, video=info, config=config, camera_shift_pct=pose.camera_shift_pct,
-                         other_people_fraction=pose.other_people_fraction, progress=progress)
+    pose = estimate_poses(info, config, estimator=estimator, progress=progress, people=people)
+    try:
+        return analyze_track(pose.track, video=info, config=config, camera_shift_pct=pose.camera_shift_pct,
+                             other_people_fraction=pose.other_people_fraction, progress=progress)
+    except (NotRunningError, TooFewStepsError, NoRunnerError, WrongViewError) as first_error:
+        if (pose.other_people_fraction or 0.0) < config.quality.several_people_fraction:
+            raise
+        return _analyze_someone_else(info, config, pose, first_error, estimator=estimator, people=people,
+                                     progress=progress)
+
+
+def _analyze_someone_else(info: VideoInfo, config: Config, first: PoseRun, first_error: StridelensError, *,
+                          estimator: PoseEstimator | None, people: PeopleCounter | None,
+                          progress: ProgressFn) -> Analysis:
+    """Choose the runner when several people are in view.
+
+    The pose model follows one person. When that person turns out not to be a runner (walking, standing,
+    front view, too few steps) and someone else was seen, the clip is analysed again with the first
+    person painted over, so that the model follows the other one. Costs a second pose pass, only then.
+    """
+    log.info("first person in view is not running (%s); looking at the other person", first_error.code)
+    hide = {int(f): box for f, xy in zip(first.track.frame_index, first.track.xy, strict=True)
+            if (box := _runner_box(xy / np.array([info.width_px, info.height_px]))) is not None}
+    second = estimate_poses(info, config, estimator=estimator, progress=progress, hide=hide, people=people)
+    try:
+        result = analyze_track(second.track, video=info, config=config, camera_shift_pct=second.camera_shift_pct,
+                               other_people_fraction=first.other_people_fraction, progress=progress)
+    except StridelensError:
+        first_error.message += " None of the other people in view is running either."
+        raise first_error from None
+    why = {"not_running": "was not running", "wrong_view": "was not seen from the side",
+           "too_few_steps": "took too few steps", "no_runner": "was not in view long enough"}
+    note = QualityCheck("runner_chosen", "warn",
+                        f"Several people are in view: the runner was chosen (the other person "
+                        f"{why.get(first_error.code, 'was not running')}).", None,
+                        "Film one runner at a time for the most reliable numbers.")
+    return replace(result, quality=[*result.quality, note])
 
 
