@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import av
 import numpy as np
@@ -18,7 +20,7 @@ import numpy as np
 from ..config import VideoConfig
 from ..errors import InputError
 
-__all__ = ["VideoFrame", "VideoInfo", "iter_frames", "probe_video"]
+__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "iter_frames", "prefetch", "probe_video"]
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +151,35 @@ def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=turns)) if turns else image
 
 
-def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_height_px: int | None = None
-                ) -> Iterator[VideoFrame]:
+def frame_pts(info: VideoInfo) -> np.ndarray | None:
+    """Presentation timestamps of every frame, sorted (= the frames' 0-based indices), by demuxing only.
+
+    Reads packet headers, not pictures: fast. None when some packet has no timestamp (then a clip can
+    only be read from its start).
+    """
+    container = _open(Path(info.path))
+    try:
+        stream = container.streams.video[0]
+        pts = [p.pts for p in container.demux(stream) if p.size]
+    except av.error.FFmpegError:
+        return None
+    finally:
+        container.close()
+    if not pts or any(p is None for p in pts):
+        return None
+    return np.sort(np.asarray(pts, dtype=np.int64))
+
+
+def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_height_px: int | None = None,
+                frames: range | None = None, all_pts: np.ndarray | None = None) -> Iterator[VideoFrame]:
     """Yield upright RGB frames in decode order with real timestamps.
 
     Times come from the frames' presentation timestamps (phones record variable frame rate), divided by
     the slow-motion factor. `--start/--end` select by real time; frame indices stay those of the file.
     A decoding failure part-way raises `InputError` naming the time where the file breaks.
+
+    `frames` restricts to a range of frame indices; with `all_pts` (from `frame_pts`) the reader seeks
+    to the keyframe before the range instead of decoding everything before it (parallel pose workers).
     """
     config = config or VideoConfig()
     container = _open(Path(info.path))
@@ -164,9 +188,18 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
     factor = info.slowmo_factor
     first_pts_s: float | None = None
     index = -1
+    index_of_pts: dict[int, int] | None = None
+    if frames is not None and all_pts is not None and frames.start > 0:
+        index_of_pts = {int(p): i for i, p in enumerate(all_pts)}
+        first_pts_s = float(all_pts[0] * stream.time_base)
+        container.seek(int(all_pts[frames.start]), stream=stream, backward=True, any_frame=False)
     try:
         for frame in container.decode(stream):
-            index += 1
+            index = index_of_pts.get(frame.pts, -1) if index_of_pts is not None else index + 1
+            if frames is not None and index < frames.start:
+                continue
+            if frames is not None and index >= frames.stop:
+                break
             pts_s = frame.time if frame.time is not None else index / info.file_fps
             if first_pts_s is None:
                 first_pts_s = pts_s
@@ -183,7 +216,7 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
             image = _upright(frame.to_ndarray(format="rgb24"), info.rotation_deg)
             yield VideoFrame(index=index, time_s=float(time_s), image=image)
         decoded = index + 1
-        if config.end_s is None and info.frame_count and decoded < 0.9 * info.frame_count:
+        if frames is None and config.end_s is None and info.frame_count and decoded < 0.9 * info.frame_count:
             raise InputError(
                 f"{info.path}: the video is truncated: its header announces {info.frame_count} frames but only "
                 f"{decoded} could be decoded ({decoded / info.file_fps:.1f} s).",
@@ -197,3 +230,27 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
         ) from exc
     finally:
         container.close()
+
+
+T = TypeVar("T")
+
+
+def prefetch(items: Iterator[T]) -> Iterator[T]:
+    """Yield from `items`, producing the next item in a worker thread meanwhile.
+
+    Decoding then overlaps with the consumer's work (pose inference, drawing, encoding): PyAV releases the
+    GIL while it decodes. Holds at most one item ahead, so memory stays flat.
+    """
+    done = object()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-decode") as pool:
+        future = pool.submit(next, items, done)
+        try:
+            while (item := future.result()) is not done:
+                future = pool.submit(next, items, done)
+                yield item
+        finally:
+            future.cancel()
+            if not future.cancelled():
+                future.exception()  # wait for the item in flight (its error no longer matters)
+            if hasattr(items, "close"):
+                items.close()

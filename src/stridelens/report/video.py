@@ -9,17 +9,16 @@ per analysed frame, at the file's frame rate: playback speed matches the origina
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import av
 import cv2
 import numpy as np
 
-from ..io import iter_frames
+from ..io import iter_frames, prefetch
 from .draw import Overlay, View
 
 __all__ = ["write_annotated_video"]
@@ -30,28 +29,9 @@ MAX_SIDE_PX = 1280  # larger videos are scaled down: keeps encoding fast and the
 _CRF = "23"  # x264 default quality
 _PRESET = "veryfast"  # ~2x faster than "medium" for ~20 % more bytes
 
-T = TypeVar("T")
-
-
 def _rate(file_fps: float) -> Fraction:
     """The frame rate as a fraction: 29.97 -> 30000/1001, 30 -> 30."""
     return Fraction(file_fps).limit_denominator(1001)
-
-
-def _prefetched(items: Iterator[T]) -> Iterator[T]:
-    """Yield from `items`, producing the next item in a worker thread meanwhile (decoding overlaps drawing
-    and encoding; PyAV releases the GIL while it decodes). Holds at most one item ahead."""
-    done = object()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-decode") as pool:
-        future = pool.submit(next, items, done)
-        try:
-            while (item := future.result()) is not done:
-                future = pool.submit(next, items, done)
-                yield item
-        finally:
-            future.exception()  # wait for the item in flight (its error no longer matters)
-            if hasattr(items, "close"):
-                items.close()
 
 
 def _open_output(path: Path, width_px: int, height_px: int, rate: Fraction) -> tuple[Any, Any]:
@@ -92,7 +72,7 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
     container = stream = None
     written = 0
     try:
-        for frame in _prefetched(iter_frames(info, analysis.config.video, max_height_px=max_height)):
+        for frame in prefetch(iter_frames(info, analysis.config.video, max_height_px=max_height)):
             row = overlay.row_of_frame.get(frame.index)
             if row is None:
                 continue

@@ -1,0 +1,229 @@
+"""The pose pass over a video: every frame through the pose model, plus the cheap checks that need pixels
+(camera motion, other people), streaming, on both cores.
+
+Bare BlazePose inference uses one core (measured: CPU time = wall time). So a clip long enough to pay for
+starting a second process is cut in two at a frame boundary: the second half runs in a worker process
+(which seeks straight to its first frame) while this process does the first half; decoding runs in a
+thread beside inference in each. Results are joined in frame order, so the track is the same as from one
+pass except that the pose model starts afresh (a detection) at the cut.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import Config
+from ..errors import InputError
+from ..io import VideoInfo, frame_pts, iter_frames, prefetch
+from ..tracking.track import Track
+from .base import PoseEstimator
+
+__all__ = ["Box", "PoseRun", "estimate_poses", "paint_over", "runner_box"]
+
+log = logging.getLogger(__name__)
+
+Box = tuple[float, float, float, float]  # normalised x0, y0, x1, y1
+ProgressFn = Callable[[str, float], None]
+_MIN_FRAMES_PER_WORKER = 150  # below this, starting a process (~1.5 s) costs more than it saves, heuristic
+
+
+@dataclass(frozen=True)
+class PoseRun:
+    """What the pose pass over the video produced."""
+
+    track: Track  # raw keypoints, image pixels
+    camera_shift_pct: float | None
+    other_people_fraction: float | None
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One contiguous part of the pose pass."""
+
+    times_s: np.ndarray
+    frames: np.ndarray
+    xy_norm: np.ndarray  # (T, K, 2)
+    confidence: np.ndarray  # (T, K)
+    camera_path_px: np.ndarray  # (S, 2) cumulative background shift of the sampled frames
+    camera_width_px: int
+    people_checked: int
+    people_with_others: int
+
+
+def paint_over(image: np.ndarray, box: Box) -> None:
+    """Fill a normalised box of the frame with mid grey (hides a person from the pose model)."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = box
+    image[max(0, int(y0 * h)):max(0, int(np.ceil(y1 * h))), max(0, int(x0 * w)):max(0, int(np.ceil(x1 * w)))] = 127
+
+
+def runner_box(xy_norm: np.ndarray) -> Box | None:
+    """Box around a person's keypoints, padded by 15 % (None when no keypoint is present)."""
+    ok = np.isfinite(xy_norm).all(1)
+    if not ok.any():
+        return None
+    lo, hi = xy_norm[ok].min(0), xy_norm[ok].max(0)
+    pad = 0.15 * (hi - lo)
+    return (float(lo[0] - pad[0]), float(lo[1] - pad[1]), float(hi[0] + pad[0]), float(hi[1] + pad[1]))
+
+
+def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: np.ndarray | None,
+                hide: dict[int, Box] | None, *, estimator: PoseEstimator | None = None, people=None,
+                progress: ProgressFn | None = None, progress_share: float = 1.0) -> _Chunk:
+    from ..tracking.camera import CameraMotionMeter
+    from . import make_estimator
+    from .people import PeopleCounter
+
+    own_estimator, own_people = estimator is None, people is None
+    estimator = estimator or make_estimator("blazepose", config.pose)
+    people = people or PeopleCounter()
+    camera = CameraMotionMeter()
+    check_every = max(1, int(round(config.pose.person_check_every_s * info.file_fps)))
+    camera_every = max(1, int(round(info.file_fps / 10)))  # ~10 samples a (file) second
+    expected = len(frames) if frames is not None else (info.frame_count or int(info.duration_s * info.file_fps))
+    times, indices, xys, confs = [], [], [], []
+    try:
+        reader = iter_frames(info, config.video, max_height_px=config.video.max_height_px, frames=frames,
+                             all_pts=all_pts)
+        for n, frame in enumerate(prefetch(reader)):
+            if hide and frame.index in hide:
+                paint_over(frame.image, hide[frame.index])
+            result = estimator.estimate(frame.image)
+            times.append(frame.time_s)
+            indices.append(frame.index)
+            xys.append(result.xy_norm)
+            confs.append(result.confidence)
+            box = runner_box(result.xy_norm)
+            if n % camera_every == 0:
+                camera.update(frame.image, box)
+            if n % check_every == 0:
+                people.update(frame.image, box)
+            if progress and n % 10 == 0:
+                progress("pose", min(1.0, progress_share * (n + 1) / max(1, expected)))
+    finally:
+        if own_people:
+            people.close()
+        if own_estimator:
+            estimator.close()
+    k = len(xys[0]) if xys else 0
+    return _Chunk(times_s=np.asarray(times, dtype=float), frames=np.asarray(indices, dtype=np.int64),
+                  xy_norm=np.asarray(xys, dtype=float).reshape(-1, k, 2),
+                  confidence=np.asarray(confs, dtype=float).reshape(-1, k),
+                  camera_path_px=np.asarray(camera.path_px_, dtype=float), camera_width_px=camera.work_width_px,
+                  people_checked=people.checked_, people_with_others=people.with_others_)
+
+
+class _WorkerProcess:
+    """The second half of the pose pass in a fresh Python process (`python -m stridelens.pose._worker`).
+
+    A plain subprocess rather than multiprocessing: spawning re-imports the caller's main module, which
+    breaks scripts without a `__main__` guard, and forking a process that already runs threads (a web
+    server, the decode thread) is unsafe.
+    """
+
+    def __init__(self, job: tuple):
+        env = {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "3"}
+        self._proc = subprocess.Popen([sys.executable, "-m", "stridelens.pose._worker"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        self._job = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def result(self) -> _Chunk | None:
+        """The worker's chunk, or None when it failed (the caller then does that part itself)."""
+        out, err = self._proc.communicate(self._job)
+        if self._proc.returncode != 0:
+            log.warning("pose worker failed (%s); doing its part in this process", err.decode(errors="replace")[-500:])
+            return None
+        return pickle.loads(out)
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def worker_main() -> None:
+    """Entry point of the worker process: a pickled job on stdin, the pickled `_Chunk` on stdout."""
+    info, config, frames, all_pts, hide = pickle.loads(sys.stdin.buffer.read())
+    chunk = _pose_chunk(info, config, frames, all_pts, hide)
+    sys.stdout.buffer.write(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+def _workers(config: Config) -> int:
+    wanted = config.pose.workers if config.pose.workers is not None else min(2, os.cpu_count() or 1)
+    return max(1, int(wanted))
+
+
+def _plan(info: VideoInfo, config: Config) -> tuple[np.ndarray | None, int | None]:
+    """(all frame pts, first frame of the second half) when a two-process pass pays off, else (None, None)."""
+    if _workers(config) < 2 or config.video.start_s is not None or config.video.end_s is not None:
+        return None, None
+    if (info.frame_count or 0) < 2 * _MIN_FRAMES_PER_WORKER:
+        return None, None
+    all_pts = frame_pts(info)
+    if all_pts is None or len(all_pts) < 2 * _MIN_FRAMES_PER_WORKER or len(np.unique(all_pts)) != len(all_pts):
+        return None, None
+    # the worker starts ~1.5 s late (process start, imports, model load): give it a little less
+    split = len(all_pts) // 2 + min(len(all_pts) // 10, 30)
+    return all_pts, split
+
+
+def _join(chunks: list[_Chunk], info: VideoInfo) -> PoseRun:
+    times = np.concatenate([c.times_s for c in chunks])
+    if times.size == 0:
+        raise InputError(f"{info.path}: no video frames could be decoded in the selected time range.",
+                         "Check --start/--end, or re-export the video.")
+    xy = np.concatenate([c.xy_norm for c in chunks]) * np.array([info.width_px, info.height_px])
+    track = Track(time_s=times, frame_index=np.concatenate([c.frames for c in chunks]), xy=xy,
+                  confidence=np.concatenate([c.confidence for c in chunks]), fps=info.capture_fps)
+    # camera: chain each part's path onto the end of the previous one
+    offset, paths = np.zeros(2), []
+    for c in chunks:
+        paths.append(c.camera_path_px + offset)
+        offset = paths[-1][-1]
+    path = np.concatenate(paths)
+    shift = float(np.max(np.linalg.norm(path - path[0], axis=1)) / chunks[0].camera_width_px * 100) \
+        if len(path) > 1 else None
+    checked = sum(c.people_checked for c in chunks)
+    others = sum(c.people_with_others for c in chunks) / checked if checked else None
+    return PoseRun(track=track, camera_shift_pct=shift, other_people_fraction=others)
+
+
+def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator | None = None,
+                   progress: ProgressFn | None = None, hide: dict[int, Box] | None = None,
+                   people=None) -> PoseRun:
+    """Run the pose model over the video (streaming: memory does not grow with the video's length).
+
+    `hide` maps frame indices to boxes painted over before the pose model sees the frame: how a second
+    person in view is followed once the first has been analysed. An injected `estimator` or `people`
+    counter (tests) keeps the pass in this process.
+    """
+    all_pts, split = (None, None) if estimator is not None or people is not None else _plan(info, config)
+    if split is None:
+        chunks = [_pose_chunk(info, config, None, None, hide, estimator=estimator, people=people,
+                              progress=progress)]
+    else:
+        n = len(all_pts)
+        second_hide = {k: v for k, v in (hide or {}).items() if k >= split} or None
+        worker = _WorkerProcess((info, config, range(split, n), all_pts, second_hide))
+        try:
+            first = _pose_chunk(info, config, range(0, split), all_pts, hide, progress=progress,
+                                progress_share=split / n)
+            second = worker.result()
+        finally:
+            worker.kill()
+        if second is None:
+            second = _pose_chunk(info, config, range(split, n), all_pts, second_hide)
+        chunks = [first, second]
+        log.debug("pose pass in two processes, cut at frame %d of %d", split, n)
+    if progress:
+        progress("pose", 1.0)
+    return _join(chunks, info)
