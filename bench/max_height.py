@@ -1,0 +1,55 @@
+"""Accuracy vs speed of down-scaling frames before pose inference (`--max-height`), on the annotated clips.
+
+    python bench/max_height.py [--heights 0 960 720 540 360] [--out bench/results/max_height.json]
+
+For each height: pose throughput (frames/s of the whole analysis) and the event accuracy against the hand
+annotations (ICs within 1 and 2 frames, spurious, cadence error), so the default can be chosen on figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+
+def main(argv: list[str] | None = None) -> int:
+    import stridelens
+    from stridelens.eval import load_annotation
+    from stridelens.eval.run import evaluate_clip
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--heights", nargs="*", type=int, default=[0, 960, 720, 540, 360], help="0: no down-scaling")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "max_height.json")
+    args = p.parse_args(argv)
+    if not (DATA / "annotations").is_dir():
+        print(f"needs the annotated clips in {DATA}", file=sys.stderr)
+        return 2
+    rows = []
+    for ann_path in sorted((DATA / "annotations").glob("*.events.json")):
+        ann = load_annotation(ann_path)
+        options = {"fps": ann.fps * float(ann.slowmo_factor_estimate)} if ann.cadence_is_file_time else {}
+        for height in args.heights:
+            t0 = time.perf_counter()
+            analysis = stridelens.analyze(DATA / "videos" / ann.clip, max_height=height or None, workers=1, **options)
+            seconds = time.perf_counter() - t0
+            acc = evaluate_clip(ann, analysis)
+            row = {"clip": ann.clip, "max_height": height or None, "fps": len(analysis.raw_track) / seconds,
+                   "found_within_1": acc.found_within_1, "found_within_2": acc.found_within_2,
+                   "annotated": acc.annotated, "spurious": acc.spurious_within_2,
+                   "cadence_error_spm": acc.cadence_error_spm, "ic_p95_frames": acc.ic_error_p95_abs_frames,
+                   "hip_offset_pct": analysis.overall["hip_offset_pct"].mean}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
