@@ -1,18 +1,21 @@
-# Two commands do all the set-up (see README): `make demo` and `make test`.
+# Two commands do all the set-up (see README): `make demo` and `make test`; `make serve` runs the web app.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint bench clean
+.PHONY: demo serve test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,web,markers]"
 	touch $@
 
 demo: $(VENV)/.installed  ## install, then analyse the bundled demo clip into results/
 	$(VENV)/bin/stridelens demo
+
+serve: $(VENV)/.installed  ## install, then run the web app on http://127.0.0.1:8000/ (SERVE_ARGS="--port 8080 ...")
+	$(VENV)/bin/stridelens serve $(SERVE_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests $(wildcard bench)

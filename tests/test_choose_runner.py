@@ -42,9 +42,11 @@ class FakeTwoPeople:
 
 
 class FakePeople:
-    """Says someone else is always in view."""
+    """Says someone else is always in view (the `PeopleCounter` interface)."""
 
     fraction_with_others = 1.0
+    checked_ = 1
+    with_others_ = 1
 
     def update(self, image_rgb, box) -> bool:
         return True

@@ -36,7 +36,8 @@ class PoseConfig:
     model_complexity: int = 1  # the only BlazePose model shipped in the mediapipe 0.10.21 wheel
     min_detection_confidence: float = 0.5  # mediapipe default
     min_tracking_confidence: float = 0.5  # mediapipe default
-    person_check_every_s: float = 1.0  # how often to look for other people (HOG detector), heuristic
+    person_check_every_s: float = 1.0  # how often to look for other people (second pose pass), heuristic
+    workers: int | None = None  # processes for the pose pass; None: 2 when the machine has 2+ cores
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ class GaitConfig:
     ic_speed_fraction: float = 0.6  # IC: first frame the foot moves back at >= this fraction of
     # the stance speed; heuristic, tuned on the annotated clips (docs/accuracy.md)
     to_speed_fraction: float = 0.4  # TO: last frame the toe still moves back at >= this fraction
+    marker_ic_speed_fraction: float = 0.4  # marker data (`MarkerContactDetector`, no pose-model noise, >= 100 Hz):
+    # IC fraction; heuristic, tuned on the Hamner & Delp 2013 force-plate events (docs/accuracy.md)
+    marker_to_speed_fraction: float = 0.9  # marker data: TO = last frame the toe still moves back with the
+    # ground at >= this fraction of the stance speed; same source
     min_step_s: float = 0.2  # 300 steps/min: faster is not human running, heuristic
     max_step_s: float = 0.75  # 80 steps/min: slower is walking-pace or slow motion, heuristic
     min_stance_s: float = 0.06  # shorter candidate stances are noise, heuristic
@@ -91,6 +96,10 @@ class QualityConfig:
     max_zoom_change_pct: float = 25.0  # apparent leg length changing more than this over the clip
     side_view_min_ratio: float = 0.35  # leg swing range vs leg length; front views swing little
     several_people_fraction: float = 0.3  # another person in this fraction of checked frames
+    min_leg_length_px: float = 60.0  # docs/accuracy.md stress sweep: the down-scaled real clip keeps its angle
+    # means within 2 deg down to a 66-px leg (in the pixels the pose model sees), not at 47 px
+    max_keypoint_noise_pct: float = 2.5  # docs/accuracy.md stress sweep: above ~2.6 % of leg length cadence,
+    # knee flexion and bounce leave their precision targets at 60 fps (BlazePose on the real clips: 1.1-1.8 %)
 
 
 @dataclass(frozen=True)

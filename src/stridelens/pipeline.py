@@ -16,14 +16,23 @@ import numpy as np
 from . import __version__
 from ._nan import nanmean, nanpercentile
 from .assess import Finding, QualityCheck, Verdict, assess_findings, assess_verdict, check_gait, check_track
+from .assess.quality import check_uncertainty
 from .coach import Drill, prescribe
-from .config import Config
+from .config import Config, GaitConfig
 from .errors import NoRunnerError, NotRunningError, StridelensError, TooFewStepsError, WrongViewError
-from .gait import Contact, FootSpeedContactDetector, estimate_step_period_s, relabel_legs
+from .gait import Contact, FootSpeedContactDetector, MarkerContactDetector, estimate_step_period_s, relabel_legs
 from .gait.classify import classify_gait
-from .io import VideoInfo, iter_frames, probe_video
+from .io import VideoInfo, probe_video
 from .metrics import StepMetrics, Summary, compute_steps, summarise, symmetry_index_pct
-from .pose import PoseEstimator, make_estimator
+from .metrics.uncertainty import (
+    Conditions,
+    MetricUncertainty,
+    keypoint_noise_pct,
+    mean_keypoint_confidence,
+    metric_uncertainty,
+)
+from .pose import PoseEstimator
+from .pose.video_pass import PoseRun, estimate_poses, runner_box
 from .tracking import Scene, Track, clean_track, orient
 
 if TYPE_CHECKING:
@@ -38,15 +47,6 @@ ProgressFn = Callable[[str, float], None]  # (stage, fraction 0-1 of that stage)
 
 def _no_progress(stage: str, fraction: float) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class PoseRun:
-    """What the pose pass over the video produced."""
-
-    track: Track  # raw keypoints, image pixels
-    camera_shift_pct: float | None
-    other_people_fraction: float | None
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class Analysis:
     step_period_s: float
     treadmill: bool | None
     diagnostics: dict[str, np.ndarray] = field(default_factory=dict)
+    conditions: Conditions | None = None  # what the expected errors depend on (metrics.uncertainty)
+    uncertainty: dict[str, MetricUncertainty] = field(default_factory=dict)  # per summarised metric
     version: str = __version__
 
     @property
@@ -82,83 +84,17 @@ class Analysis:
         return [q.message for q in self.quality if q.status == "warn"]
 
 
-Box = tuple[float, float, float, float]
-
-
-def _paint_over(image: np.ndarray, box: Box) -> None:
-    h, w = image.shape[:2]
-    x0, y0, x1, y1 = box
-    image[max(0, int(y0 * h)):max(0, int(np.ceil(y1 * h))), max(0, int(x0 * w)):max(0, int(np.ceil(x1 * w)))] = 127
-
-
-def _runner_box(xy_norm: np.ndarray) -> Box | None:
-    ok = np.isfinite(xy_norm).all(1)
-    if not ok.any():
-        return None
-    lo, hi = xy_norm[ok].min(0), xy_norm[ok].max(0)
-    pad = 0.15 * (hi - lo)
-    return (float(lo[0] - pad[0]), float(lo[1] - pad[1]), float(hi[0] + pad[0]), float(hi[1] + pad[1]))
-
-
-def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator | None = None,
-                   progress: ProgressFn = _no_progress, hide: dict[int, Box] | None = None,
-                   people: PeopleCounter | None = None) -> PoseRun:
-    """Run the pose model over the video, streaming (memory does not grow with the video's length).
-
-    `hide` maps frame indices to boxes (normalised x0, y0, x1, y1) painted over before the pose model
-    sees the frame: how a second person in view is followed once the first has been analysed.
-    """
-    from .pose.people import PeopleCounter
-    from .tracking.camera import CameraMotionMeter
-
-    own = estimator is None
-    estimator = estimator or make_estimator("blazepose", config.pose)
-    own_people = people is None
-    people = people or PeopleCounter()
-    camera = CameraMotionMeter()
-    check_every = max(1, int(round(config.pose.person_check_every_s * info.file_fps)))
-    camera_every = max(1, int(round(info.file_fps / 10)))  # ~10 samples a (file) second
-    times, frames, xys, confs = [], [], [], []
-    expected = info.frame_count or max(1, int(info.duration_s * info.file_fps))
-    try:
-        for n, frame in enumerate(iter_frames(info, config.video, max_height_px=config.video.max_height_px)):
-            if hide and frame.index in hide:
-                _paint_over(frame.image, hide[frame.index])
-            result = estimator.estimate(frame.image)
-            times.append(frame.time_s)
-            frames.append(frame.index)
-            xys.append(result.xy_norm)
-            confs.append(result.confidence)
-            box = _runner_box(result.xy_norm)
-            if n % camera_every == 0:
-                camera.update(frame.image, box)
-            if n % check_every == 0:
-                people.update(frame.image, box)
-            if n % 10 == 0:
-                progress("pose", min(1.0, (frame.index + 1) / expected))
-    finally:
-        if own_people:
-            people.close()
-        if own:
-            estimator.close()
-    progress("pose", 1.0)
-    if not times:
-        from .errors import InputError
-
-        raise InputError(f"{info.path}: no video frames could be decoded in the selected time range.",
-                         "Check --start/--end, or re-export the video.")
-    xy = np.asarray(xys, dtype=float) * np.array([info.width_px, info.height_px])
-    track = Track(time_s=np.asarray(times), frame_index=np.asarray(frames), xy=xy,
-                  confidence=np.asarray(confs, dtype=float), fps=info.capture_fps)
-    return PoseRun(track=track, camera_shift_pct=camera.max_shift_pct(),
-                   other_people_fraction=people.fraction_with_others)
-
-
 def _leg_series_px(track: Track) -> np.ndarray:
     seg = [np.linalg.norm(track.side_point(s, a) - track.side_point(s, b), axis=1)
            for s in "LR" for a, b in (("hip", "knee"), ("knee", "ankle"))]
     with np.errstate(all="ignore"):
         return (nanmean([seg[0], seg[2]], 0) + nanmean([seg[1], seg[3]], 0))
+
+
+def _model_scale(video: VideoInfo, config: Config) -> float:
+    """Pixels the pose model saw per pixel of the video (frames are down-scaled with --max-height)."""
+    limit = config.video.max_height_px
+    return min(1.0, limit / video.height_px) if limit and video.height_px else 1.0
 
 
 def _is_treadmill(body: Track, scene: Scene, duration_s: float) -> bool | None:
@@ -169,6 +105,11 @@ def _is_treadmill(body: Track, scene: Scene, duration_s: float) -> bool | None:
         return None
     travel = (nanpercentile(hip_x, 95) - nanpercentile(hip_x, 5)) / scene.leg_length_px
     return bool(travel < 1.0)
+
+
+def _contact_detector(video: VideoInfo, gait: GaitConfig) -> FootSpeedContactDetector | MarkerContactDetector:
+    """Marker data (`sources`, codec "markers": no pose-model noise) get the marker detector, all else the video one."""
+    return MarkerContactDetector(gait) if video.codec == "markers" else FootSpeedContactDetector(gait)
 
 
 def _detect_slow_motion(raw: Track, clean: Track, video: VideoInfo, config: Config) -> None:
@@ -192,7 +133,7 @@ def _detect_slow_motion(raw: Track, clean: Track, video: VideoInfo, config: Conf
     retimed = replace(raw, time_s=raw.time_s / factor, fps=raw.fps * factor)
     clean_rt, _ = clean_track(retimed, config.tracking)
     body, scene = orient(clean_rt, image_width_px=video.width_px, image_height_px=video.height_px)
-    detector = FootSpeedContactDetector(config.gait).detect(body, scene)
+    detector = _contact_detector(video, config.gait).detect(body, scene)
     kind = classify_gait(body, detector.contacts_, step_period_s=detector.step_period_s_ or period_s / factor,
                          leg_length_px=scene.leg_length_px, duty_factor_max=config.gait.running_duty_factor_max,
                          hip_dip_max_pct=config.gait.running_hip_dip_max_pct) if detector.contacts_ else None
@@ -217,7 +158,7 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     _detect_slow_motion(raw, clean, video, config)
     body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
                          height_cm=config.height_cm)
-    detector = FootSpeedContactDetector(config.gait).detect(body, scene)
+    detector = _contact_detector(video, config.gait).detect(body, scene)
     hip_x = body.mid("left_hip", "right_hip")[:, 0]
     foot_range_pct = float(nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 95)
                            - nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 5)) \
@@ -234,6 +175,7 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
         exc.message += "".join(f" Also: {q.message}" for q in quality if q.status == "warn" and
                                q.key in ("one_person", "runner_visible", "camera_still"))
         raise
+    noise_pct = keypoint_noise_pct(raw, clean, scene.leg_length_px, config.tracking)  # before the relabelling
     # left/right swap correction from the gait's alternation (see gait.relabel_legs)
     body, swapped = relabel_legs(body, detector.contacts_)
     clean, _ = relabel_legs(clean, detector.contacts_)
@@ -252,6 +194,11 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     else:
         quality.append(QualityCheck("camera_level", "ok", f"Camera tilt {scene.camera_tilt_deg:+.1f} deg.",
                                     scene.camera_tilt_deg))
+    conditions = Conditions(capture_fps=video.capture_fps, noise_pct=noise_pct,
+                            leg_length_px=scene.leg_length_px * _model_scale(video, config),
+                            keypoint_confidence=mean_keypoint_confidence(raw))
+    uncertainty = metric_uncertainty(overall, conditions, px_per_m=scene.px_per_m, leg_length_px=scene.leg_length_px)
+    quality += check_uncertainty(uncertainty, conditions, config.quality)
     verdict = assess_verdict(steps, overall, config.assess, config.quality.stable_steps_per_side)
     findings = assess_findings(steps, overall, per_side, config.assess)
     progress("metrics", 1.0)
@@ -262,19 +209,29 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
                     symmetry_pct=symmetry, verdict=verdict, findings=findings, drills=drills, quality=quality,
                     step_period_s=float(detector.step_period_s_),
                     treadmill=_is_treadmill(body, scene, float(raw.time_s[-1] - raw.time_s[0])),
-                    diagnostics=diagnostics)
+                    diagnostics=diagnostics, conditions=conditions, uncertainty=uncertainty)
 
 
 def analyze(path: str | os.PathLike[str], config: Config | None = None, *,
             estimator: PoseEstimator | None = None, people: PeopleCounter | None = None,
-            progress: ProgressFn | None = None, **options) -> Analysis:
+            progress: ProgressFn | None = None, reference_events: str | os.PathLike[str] | None = None,
+            **options) -> Analysis:
     """Analyse a side-view running video and return the typed result, writing no files.
 
     Options are the flat names of `Config` fields, e.g. ``analyze("run.mp4", height_cm=178, fps_override=240,
     start_s=2.5, end_s=14)``. Raises a `StridelensError` (with `advice`) for problems the user can fix.
+    Marker and keypoint files (`sources.FORMATS`, told from their content) skip the pose model;
+    `reference_events` is then an optional CSV of force-plate or annotated events to compare with.
     """
     config = (config or Config()).with_options(**options)
     progress = progress or _no_progress
+    from . import sources
+
+    if sources.sniff(path) is not None:
+        progress("loading", 0.0)
+        recording = sources.read_source(path, config.video, reference_events=reference_events)
+        progress("loading", 1.0)
+        return analyze_track(recording.track, video=recording.info, config=config, progress=progress)
     progress("reading", 0.0)
     info = probe_video(path, config.video)
     progress("reading", 1.0)
@@ -300,7 +257,7 @@ def _analyze_someone_else(info: VideoInfo, config: Config, first: PoseRun, first
     """
     log.info("first person in view is not running (%s); looking at the other person", first_error.code)
     hide = {int(f): box for f, xy in zip(first.track.frame_index, first.track.xy, strict=True)
-            if (box := _runner_box(xy / np.array([info.width_px, info.height_px]))) is not None}
+            if (box := runner_box(xy / np.array([info.width_px, info.height_px]))) is not None}
     second = estimate_poses(info, config, estimator=estimator, progress=progress, hide=hide, people=people)
     try:
         result = analyze_track(second.track, video=info, config=config, camera_shift_pct=second.camera_shift_pct,

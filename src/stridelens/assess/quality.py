@@ -24,9 +24,10 @@ from ..errors import (
 )
 from ..gait.classify import GaitKind
 from ..gait.events import Contact
+from ..metrics.uncertainty import Conditions, MetricUncertainty
 from ..tracking.track import Track
 
-__all__ = ["QualityCheck", "check_gait", "check_track", "suggest_capture_fps"]
+__all__ = ["QualityCheck", "check_gait", "check_track", "check_uncertainty", "suggest_capture_fps"]
 
 Status = Literal["ok", "warn", "fail"]
 _COMMON_CAPTURE_FPS = (60, 100, 120, 180, 240, 300, 480, 960)
@@ -181,4 +182,59 @@ def check_gait(contacts: list[Contact], *, step_period_s: float | None, foot_ran
                                        f"stable mean (Dingenen 2018).", n, "Film 10 or more strides."))
         else:
             checks.append(QualityCheck(f"steps_{side}", "ok", f"{n} steps of the {name} foot.", n))
+    return checks
+
+
+# metrics of the report's key numbers whose precision the capture decides, in plain words
+_PRECISION_NAMES = {
+    "cadence_spm": "cadence", "contact_time_ms": "contact time", "flight_time_ms": "flight time",
+    "hip_offset_pct": "hip position", "trunk_lean_deg": "trunk lean", "waist_bend_deg": "bend at the waist",
+    "foot_ahead_com_pct": "landing ahead of the body", "shank_angle_ic_deg": "shin angle at landing",
+    "knee_flexion_mid_deg": "knee bend in stance", "knee_flexion_ic_deg": "knee bend at landing",
+    "hip_extension_to_deg": "hip extension at push-off", "vertical_oscillation_pct": "bounce",
+    "foot_strike_angle_deg": "foot strike angle",
+}
+
+
+def _pm(m: MetricUncertainty) -> str:
+    unit = {"% leg": " % leg", "deg": " deg", "": ""}.get(m.unit, f" {m.unit}")
+    value = m.expected_error or 0.0
+    return f"+-{value:.2g}{unit}" if value < 10 else f"+-{value:.0f}{unit}"
+
+
+def check_uncertainty(uncertainty: dict[str, MetricUncertainty], conditions: Conditions,
+                      config: QualityConfig) -> list[QualityCheck]:
+    """Warn when the video is outside the conditions under which the key numbers are reliable.
+
+    Definition of "reliable": expected error within `metrics.uncertainty.TOLERANCE` (issue #4's targets);
+    the size and noise limits come from the stress sweep (docs/accuracy.md, config.py).
+    """
+    checks: list[QualityCheck] = []
+    leg = conditions.leg_length_px
+    if leg < config.min_leg_length_px:
+        checks.append(QualityCheck(
+            "runner_size", "warn", f"The runner is small in the picture (leg {leg:.0f} px): angles and positions "
+            f"may be off by several degrees / % of leg length.", leg,
+            "Film closer or zoom in before you start, so the runner fills at least half the picture height."))
+    else:
+        checks.append(QualityCheck("runner_size", "ok", f"Runner size in the picture: leg {leg:.0f} px.", leg))
+    noise = conditions.noise_pct
+    if noise is not None and noise > config.max_keypoint_noise_pct:
+        checks.append(QualityCheck(
+            "keypoint_noise", "warn", f"The body points jitter by {noise:.1f} % of leg length from frame to frame: "
+            f"hip position and angles are less precise.", noise,
+            "Film in good light, with plain clothes that contrast with the background, and the legs clearly seen."))
+    elif noise is not None:
+        checks.append(QualityCheck("keypoint_noise", "ok", f"Body points jitter {noise:.1f} % of leg length.", noise))
+    coarse = [m for k, m in uncertainty.items() if k in _PRECISION_NAMES and m.reliable is False]
+    if coarse:
+        listed = ", ".join(f"{_PRECISION_NAMES[m.key]} ({_pm(m)})" for m in coarse)
+        checks.append(QualityCheck(
+            "precision", "warn", f"At {conditions.capture_fps:.0f} frames/s and this picture, these numbers are less "
+            f"precise than our targets: {listed}.", float(len(coarse)),
+            "Film at 60 frames/s or more (120-240 for landing and push-off measures; slow motion is fine), the "
+            "runner large in the picture."))
+    elif uncertainty:
+        checks.append(QualityCheck("precision", "ok", "Key numbers within their precision targets for this video.",
+                                   0.0))
     return checks

@@ -26,10 +26,17 @@ outputs (in the output folder):
   steps.csv          one row per step
   keypoints.parquet  raw and cleaned keypoint trajectories with confidence
   report.html        the report to read or send to a coach (works offline)
-  annotated.mp4      the video with skeleton, ankle-hip-shoulder line, centre of mass, contacts
+  annotated.mp4      the video with skeleton, ankle-hip-shoulder line, centre of mass, contacts (videos only)
+
+inputs: a video, or (told from the content) marker data -- OpenSim .mot/.sto with marker columns, TRC,
+C3D (pip install 'stridelens[markers]') -- or keypoints -- an OpenPose JSON folder (with --fps),
+gaitlab.pose JSON (RTMPose, BlazePose), or the keypoints.parquet of an earlier analysis. Marker data are
+projected onto the sagittal plane; force-plate or annotated events (--events, a *events*.csv beside the
+file, or a C3D file's own events) are compared with the detected ones.
 
 examples:
   stridelens analyze run.mp4 --height-cm 178
+  stridelens analyze Run_40002_IK.mot --events grf_events_thr50N.csv
   stridelens analyze slowmo.mov --fps 240 --start 2.5 --end 14 --out results/tuesday
   stridelens analyze run.mp4 --quiet --json > summary.json
 
@@ -87,17 +94,75 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = sub.add_parser("analyze", help="analyse a side-view running video",
                              description="Analyse a side-view running video into a report.",
                              epilog=_ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    analyze.add_argument("video", help="the video file (MP4, MOV, MKV, WebM, AVI)")
+    analyze.add_argument("video", help="the video file (MP4, MOV, MKV, WebM, AVI), or a marker or keypoint file "
+                                       "or folder (see inputs below)")
     _add_analysis_options(analyze)
+    analyze.add_argument("--events", metavar="CSV",
+                         help="marker/keypoint files: reference gait events to compare with (columns side, event "
+                              "foot_strike/toe_off, time_s, optional trial)")
     demo = sub.add_parser("demo", help="analyse the bundled demo clip (a treadmill run)",
                           description="Analyse the bundled demo clip (MIT licence, see its notice) into "
                                       "results/demo_treadmill_side[-N].",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_analysis_options(demo)
+    _add_serve_parser(sub)
     schema = sub.add_parser("schema", help="print the JSON Schema of analysis.json",
                             description="Print the JSON Schema of analysis.json.")
     schema.add_argument("--out", metavar="FILE", help="write to this file instead of stdout")
     return parser
+
+
+_SERVE_EPILOG = """\
+examples:
+  stridelens serve                                   on this computer: open the printed address
+  stridelens serve --data-dir ~/runs --port 8080
+  stridelens serve --auth --host 0.0.0.0             for a team: accounts and login (put HTTPS in front)
+
+the database is SQLite in the data folder, or STRIDELENS_DATABASE_URL (e.g. postgresql://user@host/db).
+"""
+
+
+def _add_serve_parser(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="run the web app (upload, progress, reports, athletes)",
+                           description="Run the stridelens web app.", epilog=_SERVE_EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this "
+                                                           "computer only; other addresses need --auth)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--data-dir", metavar="DIR", help="uploads, results and the SQLite database (default: "
+                                                         "$STRIDELENS_DATA_DIR or ~/.local/share/stridelens)")
+    serve.add_argument("--auth", action="store_true", help="accounts with passwords; each user sees only their own")
+    serve.add_argument("--signup-code", metavar="CODE", help="with --auth: new accounts need this code")
+    serve.add_argument("--jobs", type=int, default=1, metavar="N", help="analyses run at the same time (default 1)")
+    serve.add_argument("--max-upload-mb", type=_positive_float, default=1024.0, metavar="MB")
+    serve.add_argument("--max-duration-s", type=_positive_float, default=300.0, metavar="S")
+    serve.add_argument("--max-resolution", default="3840x2160", metavar="WxH",
+                       help="largest picture accepted, long x short side (default 3840x2160)")
+    serve.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (behind HTTPS)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not args.auth:
+        raise InputError(f"--host {args.host} without --auth would let anyone who can reach this computer read "
+                         f"every report.", "Add --auth (accounts and login), or keep the default --host 127.0.0.1.")
+    try:
+        long_px, short_px = (int(x) for x in args.max_resolution.lower().split("x"))
+    except ValueError:
+        raise InputError(f"--max-resolution {args.max_resolution!r} is not WxH.", "E.g. --max-resolution 1920x1080.") \
+            from None
+    from ..web.server import serve
+    from ..web.settings import LOOPBACK_HOSTS, Settings, default_data_dir
+
+    local = args.host in LOOPBACK_HOSTS
+    settings = Settings(data_dir=Path(args.data_dir).expanduser() if args.data_dir else default_data_dir(),
+                        auth=args.auth, signup_code=args.signup_code, max_concurrent_jobs=max(1, args.jobs),
+                        max_upload_mb=args.max_upload_mb, max_duration_s=args.max_duration_s,
+                        max_long_side_px=max(long_px, short_px), max_short_side_px=min(long_px, short_px),
+                        secure_cookies=args.secure_cookies,
+                        allowed_hosts=(*LOOPBACK_HOSTS, "[::1]") if local and not args.auth else None)
+    return serve(settings, host=args.host, port=args.port)
 
 
 def _version() -> str:
@@ -112,8 +177,8 @@ def _progress_bar(enabled: bool) -> Any:
         return None, lambda: None
     from tqdm import tqdm
 
-    labels = {"reading": "Reading video", "pose": "Finding the runner", "events": "Foot contacts",
-              "metrics": "Measuring", "video": "Annotated video", "report": "Writing report"}
+    labels = {"reading": "Reading video", "loading": "Reading the file", "pose": "Finding the runner",
+              "events": "Foot contacts", "metrics": "Measuring", "video": "Annotated video", "report": "Writing report"}
     bars: dict[str, Any] = {}
 
     def update(stage: str, fraction: float) -> None:
@@ -171,16 +236,45 @@ def _run_analysis(args: argparse.Namespace, video: str) -> int:
                                     == "1")
     try:
         config = Config().with_options(**{k: v for k, v in options.items() if v is not None})
-        analysis = analyze(video, config, progress=progress)
+        analysis = analyze(video, config, progress=progress, reference_events=getattr(args, "events", None))
         write_outputs(analysis, out_dir, overwrite=args.overwrite, video=not args.no_video, progress=progress)
     finally:
         close()
     report = to_report(analysis)
+    comparison = _reference_comparison(analysis)
     if args.json:
-        print(dumps_summary(report, out_dir))
+        summary = json.loads(dumps_summary(report, out_dir))
+        if comparison is not None:
+            summary["reference_events"] = comparison.as_dict()
+        print(json.dumps(summary))
     elif not args.quiet:
         _print_summary(report, out_dir)
+        if comparison is not None:
+            print(_comparison_text(comparison))
     return 0
+
+
+def _reference_comparison(analysis: Any) -> Any:
+    """Our events against the reference events a marker or keypoint file carries (None when it has none)."""
+    reference = getattr(analysis.video, "reference", None)
+    if reference is None:
+        return None
+    from ..sources import compare_events
+
+    t = analysis.raw_track.time_s
+    return compare_events(analysis.contacts, reference, analysed_s=(float(t[0]), float(t[-1])),
+                          cadence_spm=analysis.cadence_spm)
+
+
+def _comparison_text(c: Any) -> str:
+    lines = [f"Events vs reference ({c.source}):"]
+    for name, a in (("initial contact", c.ic), ("toe-off", c.to)):
+        lines.append(f"  {name}: {a.matched}/{a.reference} found, {a.spurious} spurious, error median "
+                     f"{a.median_abs_ms:.0f} ms (95th percentile {a.p95_abs_ms:.0f} ms)")
+    if c.cadence_error_spm is not None:
+        lines.append(f"  cadence: {c.cadence_spm:.1f} vs {c.cadence_reference_spm:.1f} steps/min "
+                     f"({c.cadence_error_spm:+.1f})")
+    return "\n".join(lines)
 
 
 def _demo_clip() -> str:
@@ -210,13 +304,15 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(text)
             return 0
+        if args.command == "serve":
+            return _serve(args)
         video = _demo_clip() if args.command == "demo" else args.video
         return _run_analysis(args, video)
     except StridelensError as exc:
         print(f"stridelens: error: {exc.message}", file=sys.stderr)
         if exc.advice:
             print(f"  what to do: {exc.advice}", file=sys.stderr)
-        if args.json:
+        if getattr(args, "json", False):
             print(json.dumps({"error": exc.code, "message": exc.message, "advice": exc.advice}))
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

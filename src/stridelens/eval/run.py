@@ -1,6 +1,11 @@
 """`python -m stridelens.eval`: run the engine on every annotated clip and report its accuracy.
 
-Writes a JSON file of figures and a Markdown table (docs/accuracy.md has the narrative around it).
+`python -m stridelens.eval sweep` and `... reliability` run the stress sweep and the reliability study
+(`eval/study.py`).
+
+Writes a JSON file of figures (``clips``: annotated videos; ``pose_sources``: other tools' keypoints of an
+annotated clip, ``reference_pose/*.pose.json``; ``marker_data``: marker files against force plates and
+inverse kinematics, `eval.markers`) and Markdown tables (docs/accuracy.md has the narrative around them).
 Slow-motion clips are analysed at the capture rate their annotation estimates (`slowmo_factor_estimate`),
 and tolerances are counted in real frames (data README).
 """
@@ -11,13 +16,15 @@ import argparse
 import json
 import math
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .annotations import AnnotatedClip, load_annotation, score_contacts
+from .markers import evaluate_marker_file, find_marker_trials
+from .markers import markdown_table as marker_table
 
 if TYPE_CHECKING:
     from ..pipeline import Analysis
@@ -104,10 +111,17 @@ def markdown_table(rows: list[ClipAccuracy]) -> str:
 def main(argv: list[str] | None = None) -> int:
     import stridelens
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ("sweep", "reliability"):  # issue #4 studies (eval/study.py)
+        from .study import main as study_main
+
+        return study_main(argv)
     root = Path(__file__).resolve().parents[3]
     p = argparse.ArgumentParser(prog="python -m stridelens.eval", description=__doc__)
     p.add_argument("--data", default=str(root.parent / "shared" / "data"), help="the shared data folder")
     p.add_argument("--out", default="eval-results.json", help="JSON file of the figures")
+    p.add_argument("--skip-video", action="store_true",
+                   help="only the marker data and other pose sources (no pose model: seconds instead of minutes)")
     args = p.parse_args(argv)
     data = Path(args.data)
     ann_files = sorted((data / "annotations").glob("*.events.json"))
@@ -115,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no annotated clips under {data / 'annotations'}", file=sys.stderr)
         return 2
     rows = []
-    for f in ann_files:
+    for f in ann_files if not args.skip_video else ():
         ann = load_annotation(f)
         options = {}
         if ann.cadence_is_file_time and ann.slowmo_factor_estimate:
@@ -123,9 +137,39 @@ def main(argv: list[str] | None = None) -> int:
         analysis = stridelens.analyze(data / "videos" / ann.clip, **options)
         rows.append(evaluate_clip(ann, analysis))
         print(f"{ann.clip}: done", file=sys.stderr)
-    Path(args.out).write_text(json.dumps([asdict(r) for r in rows], indent=1), encoding="utf-8")
-    print(markdown_table(rows))
+    pose_rows = _pose_source_rows(data, ann_files)
+    marker_rows = [evaluate_marker_file(f) for f in find_marker_trials(data)]
+    figures = {"clips": [asdict(r) for r in rows], "pose_sources": [asdict(r) for r in pose_rows],
+               "marker_data": [asdict(r) for r in marker_rows]}
+    Path(args.out).write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    if rows:
+        print(markdown_table(rows))
+    if pose_rows:
+        print("Other pose sources (keypoint files of an annotated clip):\n")
+        print(markdown_table(pose_rows))
+    if marker_rows:
+        print("Marker data (force-plate events, inverse-kinematics angles):\n")
+        print(marker_table(marker_rows))
     return 0
+
+
+def _pose_source_rows(data: Path, ann_files: list[Path]) -> list[ClipAccuracy]:
+    """Another pose tool's keypoints of an annotated clip, scored like the clip.
+
+    ``reference_pose/<name>.<model>.pose.json`` belongs to the annotated clip whose file name starts with
+    ``<name>`` (its frames are the clip's frames).
+    """
+    import stridelens
+
+    annotations = [load_annotation(f) for f in ann_files]
+    rows = []
+    for pose_file in sorted((data / "reference_pose").glob("*.pose.json")):
+        key = pose_file.name.split(".")[0]
+        for ann in annotations:
+            if Path(ann.clip).stem.startswith(key):
+                analysis = stridelens.analyze(pose_file)
+                rows.append(replace(evaluate_clip(ann, analysis), clip=f"{pose_file.name} ({ann.clip})"))
+    return rows
 
 
 if __name__ == "__main__":

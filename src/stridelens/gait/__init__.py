@@ -2,6 +2,7 @@
 
 from .classify import GaitKind, classify_gait
 from .events import Contact, FootSpeedContactDetector, estimate_step_period_s, relabel_legs
+from .marker_events import MarkerContactDetector
 
-__all__ = ["Contact", "FootSpeedContactDetector", "GaitKind", "classify_gait", "estimate_step_period_s",
-           "relabel_legs"]
+__all__ = ["Contact", "FootSpeedContactDetector", "GaitKind", "MarkerContactDetector", "classify_gait",
+           "estimate_step_period_s", "relabel_legs"]

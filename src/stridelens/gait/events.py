@@ -46,9 +46,24 @@ def _filled(x: np.ndarray) -> np.ndarray:
 
 
 def _foot_x(track: Track, side: str) -> np.ndarray:
+    """Fore-aft position of the foot: mean of ankle, heel and toe.
+
+    Where only some of the three are seen (missing points the cleaning could not fill: at the clip's ends,
+    in long gaps), each seen point stands in for the mean by its median offset from it, so the signal does
+    not jump by a third of a foot length when a point drops out (a jump reads as foot speed; issue #4
+    stress sweep, docs/accuracy.md "Tuning").
+    """
     pts = np.stack([track.side_point(side, p)[:, 0] for p in ("ankle", "heel", "toe")], 1)
+    if not np.isfinite(pts).any():
+        return pts[:, 0]
     with np.errstate(all="ignore"):
-        return nanmean(pts, axis=1) if np.isfinite(pts).any() else pts[:, 0]
+        mean = nanmean(pts, axis=1)
+        full = np.isfinite(pts).all(1)
+        partial = np.isfinite(pts).any(1) & ~full
+        if full.sum() >= 10 and partial.any():
+            offset = nanmedian(pts[full] - mean[full, None], axis=0)
+            mean = np.where(partial, nanmean(pts - offset, axis=1), mean)
+    return mean
 
 
 def estimate_step_period_s(track: Track, *, min_s: float = 0.15, max_s: float = 8.0) -> float | None:

@@ -5,7 +5,8 @@ Bare BlazePose inference uses one core (measured: CPU time = wall time). So a cl
 starting a second process is cut in two at a frame boundary: the second half runs in a worker process
 (which seeks straight to its first frame) while this process does the first half; decoding runs in a
 thread beside inference in each. Results are joined in frame order, so the track is the same as from one
-pass except that the pose model starts afresh (a detection) at the cut.
+pass: the worker first runs the pose model over the half second before its first frame, so that the
+model's tracker enters the second half as it would in one continuous pass (measured: see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 Box = tuple[float, float, float, float]  # normalised x0, y0, x1, y1
 ProgressFn = Callable[[str, float], None]
 _MIN_FRAMES_PER_WORKER = 150  # below this, starting a process (~1.5 s) costs more than it saves, heuristic
+_WARMUP_S = 0.5  # the worker runs the pose model over this much before its first frame, heuristic
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,9 @@ def runner_box(xy_norm: np.ndarray) -> Box | None:
 
 def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: np.ndarray | None,
                 hide: dict[int, Box] | None, *, estimator: PoseEstimator | None = None, people=None,
-                progress: ProgressFn | None = None, progress_share: float = 1.0) -> _Chunk:
+                progress: ProgressFn | None = None, progress_share: float = 1.0, warmup_frames: int = 0) -> _Chunk:
+    """Pose over `frames` (all when None). The `warmup_frames` before the range go through the pose model
+    and are dropped: the model's tracker then enters the range as it would in one continuous pass."""
     from ..tracking.camera import CameraMotionMeter
     from . import make_estimator
     from .people import PeopleCounter
@@ -91,12 +95,18 @@ def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: 
     expected = len(frames) if frames is not None else (info.frame_count or int(info.duration_s * info.file_fps))
     times, indices, xys, confs = [], [], [], []
     try:
-        reader = iter_frames(info, config.video, max_height_px=config.video.max_height_px, frames=frames,
+        start = frames.start if frames is not None else 0
+        read = range(start - warmup_frames, frames.stop) if frames is not None else None
+        reader = iter_frames(info, config.video, max_height_px=config.video.max_height_px, frames=read,
                              all_pts=all_pts)
-        for n, frame in enumerate(prefetch(reader)):
+        n = -1
+        for frame in prefetch(reader):
             if hide and frame.index in hide:
                 paint_over(frame.image, hide[frame.index])
             result = estimator.estimate(frame.image)
+            if frame.index < start:
+                continue  # warm-up
+            n += 1
             times.append(frame.time_s)
             indices.append(frame.index)
             xys.append(result.xy_norm)
@@ -151,8 +161,8 @@ class _WorkerProcess:
 
 def worker_main() -> None:
     """Entry point of the worker process: a pickled job on stdin, the pickled `_Chunk` on stdout."""
-    info, config, frames, all_pts, hide = pickle.loads(sys.stdin.buffer.read())
-    chunk = _pose_chunk(info, config, frames, all_pts, hide)
+    info, config, frames, all_pts, hide, warmup = pickle.loads(sys.stdin.buffer.read())
+    chunk = _pose_chunk(info, config, frames, all_pts, hide, warmup_frames=warmup)
     sys.stdout.buffer.write(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
@@ -213,7 +223,8 @@ def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator 
     else:
         n = len(all_pts)
         second_hide = {k: v for k, v in (hide or {}).items() if k >= split} or None
-        worker = _WorkerProcess((info, config, range(split, n), all_pts, second_hide))
+        warmup = min(split, int(round(_WARMUP_S * info.file_fps)))
+        worker = _WorkerProcess((info, config, range(split, n), all_pts, second_hide, warmup))
         try:
             first = _pose_chunk(info, config, range(0, split), all_pts, hide, progress=progress,
                                 progress_share=split / n)
@@ -221,7 +232,7 @@ def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator 
         finally:
             worker.kill()
         if second is None:
-            second = _pose_chunk(info, config, range(split, n), all_pts, second_hide)
+            second = _pose_chunk(info, config, range(split, n), all_pts, second_hide, warmup_frames=warmup)
         chunks = [first, second]
         log.debug("pose pass in two processes, cut at frame %d of %d", split, n)
     if progress:

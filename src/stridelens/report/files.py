@@ -1,5 +1,5 @@
 """Write an analysis to its output folder: analysis.json, steps.csv, keypoints.parquet, report.html,
-annotated.mp4.
+annotated.mp4 (videos only: marker and keypoint files have no frames to draw on).
 
 Everything is written into a temporary folder beside the target and moved into place at the end, so a
 failed run never leaves a half-written result that looks complete, and an earlier result is never
@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import OutputExistsError
 from ..metrics.steps import StepMetrics
+from ..sources.recording import is_video
 from .schema import AnalysisReport, to_report
 
 __all__ = ["OUTPUT_FILES", "default_output_dir", "dumps_summary", "report_summary", "write_json",
@@ -93,7 +94,7 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: 
         write_steps_csv(report, tmp / "steps.csv")
         write_keypoints_parquet(analysis, tmp / "keypoints.parquet")
         write_html(report, analysis, tmp / "report.html")
-        if video:
+        if video and is_video(analysis.video):  # marker and keypoint files have no frames to draw on
             write_annotated_video(analysis, tmp / "annotated.mp4", progress=progress)
         if out.exists():
             # replace only now that the new result is complete; the old one goes last

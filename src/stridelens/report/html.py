@@ -21,7 +21,7 @@ from .schema import AnalysisReport
 from .targets import KeyNumber, Target, band_status, key_numbers, targets
 from .wording import GLOSSARY, HEADLINE, PILL, SEVERITY
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["pm_text", "render_html", "write_html"]
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,15 @@ def _num(v: float | None, fmt: str, unit: str = "", none: str = "–") -> str:
     return f"{text} {unit}".rstrip() if unit else text
 
 
+_PRECISION_CSS = """
+.metric .value .pm { font-size: 14px; font-weight: 500; color: var(--muted); white-space: nowrap; }
+.metric .value .pm.coarse { color: #a15c00; }
+.metric .sdd { font-size: 12.5px; color: var(--muted); }
+"""
+
+
 def _css() -> str:
-    return (resources.files(__package__) / "templates" / "report.css").read_text(encoding="utf-8")
+    return (resources.files(__package__) / "templates" / "report.css").read_text(encoding="utf-8") + _PRECISION_CSS
 
 
 def _verdict_status(report: AnalysisReport) -> str:
@@ -174,30 +181,65 @@ def _verdict(report: AnalysisReport, config: Any) -> str:
             f'<div class="v">{_e(conf_word)}</div><p>{_e(conf_text)}</p></div></div>{warn}</section>')
 
 
-def _metric_card(k: KeyNumber) -> str:
+def _pm_fmt(x: float) -> str:
+    """Two significant figures for an error: 0.34, 2.1, 17."""
+    return ".1f" if abs(x) < 10 else ".0f"
+
+
+def pm_text(k: KeyNumber, fps: float) -> str:
+    """"±17 ms at 60 fps": the expected error of a key number for this video ("" when not modelled)."""
+    if k.expected_error is None or isinstance(k.value, str) or k.value is None:
+        return ""
+    unit = f" {k.target.unit}" if k.target.unit else ""
+    return f"±{format(k.expected_error, _pm_fmt(k.expected_error))}{unit} at {fps:.0f} fps"
+
+
+def _precision(k: KeyNumber, fps: float) -> tuple[str, str]:
+    """The ± next to the value, and the line on detectable change below the target."""
+    pm = pm_text(k, fps)
+    if pm:
+        coarse = k.reliable is False
+        title = "less precise than our target for this measure: see Recording quality" if coarse else \
+            "expected error of this average for your video's frame rate, picture size and keypoint jitter"
+        pm = f' <span class="pm{" coarse" if coarse else ""}" title="{_e(title)}">{_e(pm)}</span>'
+    sdd = ""
+    if k.sdd is not None and not isinstance(k.value, str) and k.value is not None:
+        unit = f" {k.target.unit}" if k.target.unit else ""
+        sdd = (f'<div class="sdd">Smallest change you can detect between two films: '
+               f'{_e(format(k.sdd, _pm_fmt(k.sdd)))}{_e(unit)}</div>')
+    return pm, sdd
+
+
+def _metric_card(k: KeyNumber, fps: float) -> str:
     t = k.target
+    pm, sdd = _precision(k, fps)
     if isinstance(k.value, str):
         value = _e(k.value.split(" (")[0])
     else:
         value = _e(_num(k.value, t.fmt)) + (f" <small>{_e(t.unit)}</small>" if k.value is not None else "")
         if k.cm is not None:
             value += f" <small>({_e(_num(k.cm, t.fmt.replace('.1f', '.0f')))} cm)</small>"
-    spread = f" · ±{_num(k.sd, t.fmt.lstrip('+'))} over {k.n} steps" if k.sd is not None and k.n > 1 else ""
+    spread = f" · steps vary ±{_num(k.sd, t.fmt.lstrip('+'))} (SD of {k.n})" if k.sd is not None and k.n > 1 else ""
     if isinstance(k.value, str) and " (" in k.value:
         spread = " · " + k.value.split(" (", 1)[1].rstrip(")")
     return (f'<div class="metric s-{k.status}"><div class="head"><span class="name">{_e(t.name)}</span>'
-            f'<span class="pill">{PILL[k.status]}</span></div><div class="value">{value}</div>'
+            f'<span class="pill">{PILL[k.status]}</span></div><div class="value">{value}{pm}</div>'
             f'{_bar(t, k.value if not isinstance(k.value, str) else None, k.sd)}'
-            f'<div class="target">Target: {_e(t.target)}{_e(spread)}</div>'
+            f'<div class="target">Target: {_e(t.target)}{_e(spread)}</div>{sdd}'
             f'<p class="explain">{_e(t.explain)}</p></div>')
 
 
 def _key_numbers(report: AnalysisReport, config: Any) -> str:
-    cards = "".join(_metric_card(k) for k in key_numbers(report, config))
+    fps = report.video.capture_fps
+    cards = "".join(_metric_card(k, fps) for k in key_numbers(report, config))
+    precision = (f' The <b>±</b> after a number is the error to expect from this video ({fps:.0f} frames/s, '
+                 f'its picture size and how steadily the body points were found), measured on test runs with known '
+                 f'answers; amber ± = less precise than we aim for. Two films differ by more than the "smallest '
+                 f'change you can detect" only if you really changed.') if report.uncertainty else ""
     return (f'<section id="numbers" class="card"><h2>Key numbers</h2><p class="lead">Your averages over all '
             f'steps against the target range. On the bars: green = target, amber = slightly off, red = off; '
             f'the black mark is you, the grey whisker your step-to-step spread. "% leg" = percent of your leg '
-            f'length, so the numbers compare between people.</p><div class="grid">{cards}</div>'
+            f'length, so the numbers compare between people.{precision}</p><div class="grid">{cards}</div>'
             f'{_sides(report, config)}</section>')
 
 

@@ -1,6 +1,7 @@
 """The analysis.json schema: pydantic models (they also export JSON Schema: `stridelens schema`).
 
-Versioned by `SCHEMA_VERSION`: a change that removes or renames a field bumps the major number.
+Versioned by `SCHEMA_VERSION`: a change that removes or renames a field bumps the major number; 1.1 added
+`expected_error` and `sdd` to `summary.overall` and the top-level `uncertainty` (issue #4).
 Field names are METRICS.md's keys.
 """
 
@@ -16,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..metrics.steps import StepMetrics
 
-__all__ = ["SCHEMA_VERSION", "AnalysisReport", "StepRow", "to_report"]
+__all__ = ["SCHEMA_VERSION", "AnalysisReport", "StepRow", "Uncertainty", "to_report"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: expected errors and SDDs (summary.overall, uncertainty)
 
 METRIC_DOCS: dict[str, str] = {
     "side": "Foot of this stance: L or R.",
@@ -89,12 +90,42 @@ class SummaryStat(_Model):
     mean: float | None
     sd: float | None
     n: int
+    expected_error: float | None = Field(
+        default=None, description="RMS error to expect of `mean` for this video's frame rate, picture and "
+                                  "keypoint noise (docs/accuracy.md); overall only.")
+    sdd: float | None = Field(
+        default=None, description="Smallest detectable difference: a change of `mean` between two sessions "
+                                  "smaller than this is no measurable change (1.96 sqrt(2) SEM); overall only.")
 
 
 class Summaries(_Model):
     overall: dict[str, SummaryStat] = Field(description="All steps; cadence_spm = 60 / mean step time.")
     L: dict[str, SummaryStat]
     R: dict[str, SummaryStat]
+
+
+class UncertaintyConditions(_Model):
+    capture_fps: float
+    leg_length_px: float = Field(description="Leg length in the pixels the pose model saw.")
+    keypoint_confidence: float | None = Field(description="Mean confidence of the body points, 0-1.")
+    keypoint_noise_pct: float | None = Field(
+        description="Frame-to-frame jitter of the body points, % of leg length (metrics.uncertainty).")
+
+
+class MetricUncertaintyRow(_Model):
+    unit: str
+    expected_error: float | None = Field(description="RMS error of the clip mean under these conditions.")
+    sdd: float | None = Field(description="Smallest detectable difference between two sessions like this one.")
+    tolerance: float | None = Field(description="Precision target: `reliable` when expected_error <= tolerance.")
+    reliable: bool | None
+    basis: Literal["synthetic", "real"] | None = Field(
+        description="Where the expected error comes from: synthetic runners or real clips (docs/accuracy.md).")
+
+
+class Uncertainty(_Model):
+    conditions: UncertaintyConditions
+    metrics: dict[str, MetricUncertaintyRow]
+    method: str = Field(description="How the figures were obtained.")
 
 
 class QualityRow(_Model):
@@ -183,6 +214,9 @@ class AnalysisReport(_Model):
     quality: list[QualityRow]
     warnings: list[str]
     summary: Summaries
+    uncertainty: Uncertainty | None = Field(
+        default=None, description="Expected error and SDD of every summarised metric, and the conditions they "
+                                  "depend on (schema 1.1).")
     symmetry: dict[str, float | None] = Field(
         description="L/R symmetry: Robinson index in % for contact_time_ms and knee_flexion_mid_deg, "
                     "L - R in % leg length for foot_ahead_com_pct.")
@@ -199,8 +233,31 @@ def _finite(x: Any) -> Any:
     return x
 
 
-def _summary(d: dict) -> dict[str, SummaryStat]:
-    return {k: SummaryStat(mean=_finite(v.mean), sd=_finite(v.sd), n=v.n) for k, v in d.items()}
+def _summary(d: dict, uncertainty: dict | None = None) -> dict[str, SummaryStat]:
+    unc = uncertainty or {}
+
+    def extra(k: str) -> dict[str, float | None]:
+        u = unc.get(k)
+        return {"expected_error": _finite(u.expected_error), "sdd": _finite(u.sdd)} if u is not None else {}
+
+    return {k: SummaryStat(mean=_finite(v.mean), sd=_finite(v.sd), n=v.n, **extra(k)) for k, v in d.items()}
+
+
+_UNCERTAINTY_METHOD = ("expected_error: RMS error of the clip mean for this frame rate and keypoint noise, from the "
+                       "stress sweep on synthetic runners and real clips; sdd: 1.96 sqrt(2) SEM with SEM from this "
+                       "video's step-to-step spread (split-half study on real clips). See docs/accuracy.md.")
+
+
+def _uncertainty(a: Any) -> Uncertainty | None:
+    c = getattr(a, "conditions", None)
+    if c is None:
+        return None
+    rows = {k: MetricUncertaintyRow(unit=u.unit, expected_error=_finite(u.expected_error), sdd=_finite(u.sdd),
+                                    tolerance=u.tolerance, reliable=u.reliable, basis=u.basis)
+            for k, u in a.uncertainty.items()}
+    return Uncertainty(conditions=UncertaintyConditions(
+        capture_fps=c.capture_fps, leg_length_px=c.leg_length_px, keypoint_confidence=_finite(c.keypoint_confidence),
+        keypoint_noise_pct=_finite(c.noise_pct)), metrics=rows, method=_UNCERTAINTY_METHOD)
 
 
 def _driver(d: Any) -> DriverRow:
@@ -231,7 +288,9 @@ def to_report(analysis: Any) -> AnalysisReport:
         quality=[QualityRow(key=q.key, status=q.status, message=q.message, value=_finite(q.value),
                             advice=q.advice) for q in a.quality],
         warnings=a.warnings,
-        summary=Summaries(overall=_summary(a.overall), L=_summary(a.per_side["L"]), R=_summary(a.per_side["R"])),
+        summary=Summaries(overall=_summary(a.overall, getattr(a, "uncertainty", None)), L=_summary(a.per_side["L"]),
+                          R=_summary(a.per_side["R"])),
+        uncertainty=_uncertainty(a),
         symmetry={k: _finite(x) for k, x in a.symmetry_pct.items()},
         verdict=VerdictModel(
             label=v.label, severity=v.severity, confidence=v.confidence, summary=v.summary,

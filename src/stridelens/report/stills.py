@@ -2,7 +2,8 @@
 
 The frames are decoded again from the video (one pass, stopping at the last one needed), cropped around
 the runner, scaled down and drawn on with the same `report.draw` functions as the annotated video, then
-JPEG-encoded so the self-contained report stays small.
+JPEG-encoded so the self-contained report stays small. Marker and keypoint files (`sources`) have no
+frames: the stick figure is drawn on a plain canvas of the same crop, with the floor line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import cv2
 import numpy as np
 
 from ..io import iter_frames
-from .draw import Overlay, View, draw_foot_ahead, status_colour
+from ..sources.recording import is_video
+from .draw import COLOURS, Overlay, View, draw_foot_ahead, status_colour
 from .targets import band_status, targets
 
 __all__ = ["StepStill", "step_stills"]
@@ -25,6 +27,7 @@ JPEG_QUALITY = 80
 _MAX_UPSCALE = 1.5
 STILL_UNIT = 1.5  # lines and labels (at full still height) larger than on the video: the stills are shown
 # small, side by side
+CANVAS_RGB = (92, 99, 112)  # background of stills without a video frame (marker and keypoint files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,19 @@ def _decode(analysis: Any, rows: list[int]) -> dict[int, np.ndarray]:
     return images
 
 
+def _canvas(analysis: Any, box: tuple[int, int, int, int]) -> np.ndarray:
+    """A plain crop-sized image with the floor line, for inputs without video frames."""
+    x0, y0, x1, y1 = box
+    image = np.empty((y1 - y0, x1 - x0, 3), dtype=np.uint8)
+    image[:] = CANVAS_RGB
+    scene = analysis.scene
+    ends = scene.to_image(np.array([[-1e5, 0.0], [1e5, 0.0]]))  # the mean floor (y = 0 in runner coordinates)
+    if np.isfinite(ends).all():
+        a, b = (tuple(int(round(v)) for v in p - (x0, y0)) for p in ends)
+        cv2.line(image, a, b, COLOURS["muted"], max(1, (y1 - y0) // 200), cv2.LINE_AA)
+    return image
+
+
 def step_stills(analysis: Any, step_indices: Sequence[int], *, overlay: Overlay | None = None
                 ) -> dict[int, StepStill]:
     """Annotated JPEG stills (landing and midstance) of the steps `step_indices` (indices into `steps`).
@@ -96,8 +112,9 @@ def step_stills(analysis: Any, step_indices: Sequence[int], *, overlay: Overlay 
     by_index = {s.index: s for s in overlay.steps}
     wanted = [by_index[i] for i in dict.fromkeys(step_indices) if i in by_index]
     frame_of = analysis.clean_track.frame_index
+    video = is_video(analysis.video)
     images: dict[int, np.ndarray] = {}
-    for s in wanted:  # one short decode per step: steps may lie far apart in a long video
+    for s in wanted if video else ():  # one short decode per step: steps may lie far apart in a long video
         images.update(_decode(analysis, [s.ic_row, s.mid_row]))
     info = analysis.video
     foot_target = next(t for t in targets(analysis.config) if t.key == "foot_ahead_com_pct")
@@ -106,15 +123,20 @@ def step_stills(analysis: Any, step_indices: Sequence[int], *, overlay: Overlay 
         step = analysis.steps[s.index]
         foot = overlay.foot_ahead_points(s.index)
         box = _crop_box(overlay, [s.ic_row, s.mid_row], list(foot) if foot else [], info.width_px, info.height_px)
-        frames = [images.get(int(frame_of[r])) for r in (s.ic_row, s.mid_row)]
-        if box is None or any(f is None for f in frames):
+        if box is None:
             continue
         x0, y0, x1, y1 = box
+        if video:
+            frames = [images.get(int(frame_of[r])) for r in (s.ic_row, s.mid_row)]
+            if any(f is None for f in frames):
+                continue
+            frames = [np.ascontiguousarray(f[y0:y1, x0:x1]) for f in frames]
+        else:
+            frames = [_canvas(analysis, box) for _ in range(2)]
         scale = min(_MAX_UPSCALE, STILL_HEIGHT_PX / (y1 - y0))
         size = (max(2, int(round((x1 - x0) * scale))), max(2, int(round((y1 - y0) * scale))))
         view = View(scale=scale, x0_px=x0, y0_px=y0, unit=STILL_UNIT * size[1] / STILL_HEIGHT_PX)
-        crops = [cv2.resize(np.ascontiguousarray(f[y0:y1, x0:x1]), size, interpolation=cv2.INTER_AREA)
-                 for f in frames]
+        crops = [cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames]
         landing, mid = crops
         overlay.draw(landing, s.ic_row, view, stance_line=False)
         if foot is not None and step.foot_ahead_com_pct is not None:

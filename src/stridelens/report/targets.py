@@ -42,6 +42,9 @@ class KeyNumber:
     n: int
     cm: float | None
     status: str  # green / amber / red / info / grey (not measured)
+    expected_error: float | None = None  # RMS error of the mean for this video (analysis.json schema 1.1)
+    sdd: float | None = None  # smallest detectable difference between two sessions
+    reliable: bool | None = None  # expected error within its precision target
 
 
 def targets(config: Any) -> list[Target]:
@@ -143,5 +146,8 @@ def key_numbers(report: Any, config: Any) -> list[KeyNumber]:
         if t.key in finding_status and status in _RANK:
             status = finding_status[t.key]  # the finding's severity, so the two sections agree
         cm = overall[t.cm_key].mean if t.cm_key and t.cm_key in overall else None
-        out.append(KeyNumber(t, value, stat.sd if stat else None, stat.n if stat else 0, cm, status))
+        unc = report.uncertainty.metrics.get(t.key) if getattr(report, "uncertainty", None) else None
+        out.append(KeyNumber(t, value, stat.sd if stat else None, stat.n if stat else 0, cm, status,
+                             expected_error=stat.expected_error if stat else None, sdd=stat.sdd if stat else None,
+                             reliable=unc.reliable if unc else None))
     return out

@@ -44,4 +44,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Bounce (vertical oscillation)", "How far your centre of mass rises and falls in each step."),
     ("Symmetry index", "Difference between left and right relative to their mean, in %."),
     ("Confidence", "0-100 %: how clearly the body points were seen and how consistent the steps were."),
+    ("± (expected error)", "How far an average may be from the truth for a video like yours (frame rate, picture "
+                           "size, how steadily the body points were found), measured on test runs with known "
+                           "answers. Amber means less precise than we aim for."),
+    ("Smallest detectable change", "Between two films, a difference smaller than this is within measurement noise "
+                                   "and your own step-to-step variation: no measurable change (1.96 × √2 × the "
+                                   "standard error of measurement; Dingenen 2018)."),
 )

@@ -1,0 +1,40 @@
+"""Fixtures of the web tests: settings in a temporary data folder, the app with a fast fake analyser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stridelens.web import Settings, create_app
+from tests.fixtures.media import make_video
+from tests.fixtures.web_app import FakeAnalyser, make_result_template
+
+
+@pytest.fixture(scope="session")
+def result_template(tmp_path_factory) -> Path:
+    return make_result_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def small_video(tmp_path_factory) -> Path:
+    """A real (tiny) H.264 file: passes the upload probe; the fake analyser never decodes it."""
+    return make_video(tmp_path_factory.mktemp("video") / "clip.mp4", frames=15)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", secret_key="test-secret", max_upload_mb=5)
+
+
+@pytest.fixture
+def analyser(result_template) -> FakeAnalyser:
+    return FakeAnalyser(result_template)
+
+
+@pytest.fixture
+def client(settings, analyser) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, analyser=analyser)) as c:
+        yield c
