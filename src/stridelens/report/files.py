@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -93,9 +94,15 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: 
         write_json(report, tmp / "analysis.json")
         write_steps_csv(report, tmp / "steps.csv")
         write_keypoints_parquet(analysis, tmp / "keypoints.parquet")
-        write_html(report, analysis, tmp / "report.html")
         if video and is_video(analysis.video):  # marker and keypoint files have no frames to draw on
-            write_annotated_video(analysis, tmp / "annotated.mp4", progress=progress)
+            # the video pass (decode, draw, encode: mostly outside the GIL) runs beside the HTML report
+            # (matplotlib, mostly Python): together they use both cores
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-video") as pool:
+                encoding = pool.submit(write_annotated_video, analysis, tmp / "annotated.mp4", progress=progress)
+                write_html(report, analysis, tmp / "report.html")
+                encoding.result()
+        else:
+            write_html(report, analysis, tmp / "report.html")
         if out.exists():
             # replace only now that the new result is complete; the old one goes last
             old = out.with_name(f".{out.name}.old-{os.getpid()}")
