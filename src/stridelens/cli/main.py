@@ -54,6 +54,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
 def _non_negative_float(text: str) -> float:
     try:
         value = float(text)
@@ -74,8 +84,10 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                         "rate, or the phone's capture-rate metadata when present")
     p.add_argument("--start", type=_non_negative_float, metavar="S", help="analyse from this time (seconds)")
     p.add_argument("--end", type=_positive_float, metavar="S", help="analyse up to this time (seconds)")
-    p.add_argument("--max-height", type=int, metavar="PX",
+    p.add_argument("--max-height", type=_positive_int, metavar="PX",
                    help="down-scale frames to this height before pose estimation (faster on large videos)")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="processes for the pose pass (default: 2 on a machine with 2 or more cores)")
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default: results/<video name>, made unique; never overwritten)")
     p.add_argument("--overwrite", action="store_true",
@@ -106,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
                           formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_analysis_options(demo)
     _add_serve_parser(sub)
+    _add_batch_parser(sub)
     schema = sub.add_parser("schema", help="print the JSON Schema of analysis.json",
                             description="Print the JSON Schema of analysis.json.")
     schema.add_argument("--out", metavar="FILE", help="write to this file instead of stdout")
@@ -165,6 +178,95 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(settings, host=args.host, port=args.port)
 
 
+_BATCH_EPILOG = """\
+input: a folder (every video, marker or keypoint file below it) or a CSV manifest with a 'path' column and
+optional athlete, height_cm, treadmill_speed_kmh, fps and notes columns. Paths may be fsspec URLs
+(s3://..., gs://...; install the file system's package, e.g. s3fs).
+
+outputs (in --out): one folder per video (the files of `stridelens analyze`, plus done.json when complete),
+summary.csv and summary.parquet (one row per video: status ok/failed, error, cadence_spm, verdict, ...),
+squad.html (verdicts, cadence distribution, who needs which drill, failures).
+
+A second run skips finished videos and retries failed ones. Exit codes: 0 all analysed, 1 some videos failed
+(see summary.csv), 2 a problem with the input, 130 interrupted (finished videos are kept).
+
+examples:
+  stridelens batch squad/ --out results/squad
+  stridelens batch trials.csv --out results/trials --workers 2 --no-video
+  stridelens batch s3://lab/trials/ --out s3://lab/results/ --ray auto
+"""
+
+
+def _add_batch_parser(sub: Any) -> None:
+    batch = sub.add_parser("batch", help="analyse many videos (a folder or a CSV manifest), locally or on Ray",
+                           description="Analyse many videos into one folder each, with a squad summary.",
+                           epilog=_BATCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    batch.add_argument("input", help="folder of videos, or a CSV manifest (local path or fsspec URL)")
+    batch.add_argument("--out", required=True, metavar="DIR", help="output folder (local path or fsspec URL)")
+    batch.add_argument("--workers", type=int, metavar="N", help="local processes (default: one per core)")
+    batch.add_argument("--ray", metavar="ADDRESS",
+                       help="run as Ray tasks on this cluster ('auto', 'ray://head:10001'; 'local' starts one "
+                            "here); needs pip install 'stridelens[ray]'")
+    batch.add_argument("--max-height", type=int, metavar="PX", help="down-scale frames before pose estimation")
+    batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
+    batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary text")
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from ..batch import LocalPool, RayCluster, discover_jobs, run_batch
+    from ..config import Config
+    from ..errors import InputError
+
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers {args.workers} must be 1 or more.", "E.g. --workers 2.")
+    jobs = discover_jobs(args.input, exclude=args.out)
+    if not jobs:
+        raise InputError(f"{args.input}: no videos found.", "Give a folder with videos or a CSV manifest.")
+    executor = RayCluster(args.ray, num_cpus=args.workers) if args.ray else LocalPool(args.workers)
+    config = Config().with_options(**({"max_height_px": args.max_height} if args.max_height else {}))
+    bar = _BatchBar(enabled=not args.quiet)
+    try:
+        result = run_batch(jobs, args.out, config, executor=executor, video=not args.no_video,
+                           on_start=bar.start, on_result=bar.update)
+    finally:
+        bar.close()
+    if not args.quiet:
+        print(f"{len(result.results) - len(result.failed)} analysed ({len(result.skipped)} from an earlier run), "
+              f"{len(result.failed)} failed; summary: {args.out.rstrip('/')}/summary.csv, squad.html")
+        for r in result.failed:
+            print(f"  failed: {r.video}: {r.error}")
+    return 1 if result.failed else 0
+
+
+class _BatchBar:
+    """Overall progress bar with ETA on stderr, and one status line per finished video."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def start(self, to_run: int, skipped: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if skipped:
+            tqdm.write(f"{skipped} videos already finished (skipped)", file=sys.stderr)
+        self.bar = tqdm(total=to_run, desc="Videos", unit="video", file=sys.stderr)
+
+    def update(self, r: Any) -> None:
+        if self.bar is None:
+            return
+        status = (f"ok      {r.name}: {r.verdict}, cadence {r.cadence_spm or 0:.0f} spm ({r.seconds:.0f} s)"
+                  if r.status == "ok" else f"FAILED  {r.name}: {r.error}")
+        self.bar.write(status, file=sys.stderr)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _version() -> str:
     from .. import __version__
 
@@ -221,7 +323,7 @@ def _run_analysis(args: argparse.Namespace, video: str) -> int:
 
     options = {"height_cm": args.height_cm, "treadmill_speed_kmh": args.treadmill_speed_kmh,
                "fps_override": args.fps, "start_s": args.start, "end_s": args.end,
-               "max_height_px": args.max_height}
+               "max_height_px": args.max_height, "workers": args.workers}
     from ..errors import InputError
 
     if args.start is not None and args.end is not None and args.end <= args.start:
@@ -306,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "serve":
             return _serve(args)
+        if args.command == "batch":
+            return _batch(args)
         video = _demo_clip() if args.command == "demo" else args.video
         return _run_analysis(args, video)
     except StridelensError as exc:
@@ -316,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({"error": exc.code, "message": exc.message, "advice": exc.advice}))
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("stridelens: interrupted; no output was written.", file=sys.stderr)
+        print("stridelens: interrupted; finished videos are kept: run the same command again to resume."
+              if args.command == "batch" else "stridelens: interrupted; no output was written.", file=sys.stderr)
         return 130
 
 
