@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev,web,markers]"
+	$(PY) -m pip install --quiet -e ".[dev,web,markers,batch,ray]"
 	touch $@
 
 demo: $(VENV)/.installed  ## install, then analyse the bundled demo clip into results/

@@ -97,7 +97,7 @@ class QualityConfig:
     side_view_min_ratio: float = 0.35  # leg swing range vs leg length; front views swing little
     several_people_fraction: float = 0.3  # another person in this fraction of checked frames
     min_leg_length_px: float = 60.0  # docs/accuracy.md stress sweep: the down-scaled real clip keeps its angle
-    # means within 2 deg down to a 66-px leg (in the pixels the pose model sees), not at 47 px
+    # means within about 2 deg down to a 66-px leg (in the pixels the pose model sees), not at 47 px
     max_keypoint_noise_pct: float = 2.5  # docs/accuracy.md stress sweep: above ~2.6 % of leg length cadence,
     # knee flexion and bounce leave their precision targets at 60 fps (BlazePose on the real clips: 1.1-1.8 %)
 

@@ -5,6 +5,7 @@ Tree::
     StridelensError                 base; `advice` says what to do
     ├── InputError                  missing file, not a video, unreadable or truncated video
     ├── OutputExistsError           output folder exists and --overwrite was not given
+    ├── OutputWriteError            the outputs could not be written (disk full, read-only, no permission)
     ├── NoRunnerError               no person found / tracked long enough
     ├── WrongViewError              front or back view instead of side view
     ├── NotRunningError             walking or standing, not running
@@ -24,6 +25,7 @@ __all__ = [
     "NoRunnerError",
     "NotRunningError",
     "OutputExistsError",
+    "OutputWriteError",
     "SlowMotionError",
     "StridelensError",
     "TooFewStepsError",
@@ -51,6 +53,10 @@ class InputError(StridelensError):
 
 class OutputExistsError(StridelensError):
     code = "output_exists"
+
+
+class OutputWriteError(StridelensError):
+    code = "output_failed"
 
 
 class NoRunnerError(StridelensError):

@@ -6,12 +6,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Job", "JobResult", "SUMMARY_COLUMNS", "safe_name"]
+__all__ = ["SUMMARY_COLUMNS", "Job", "JobResult", "safe_name"]
 
 
 def safe_name(text: str) -> str:
     """A folder name from a relative path: ``squad/anna/run 1.mp4`` -> ``squad__anna__run_1``."""
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", text.strip("/"))
+    stem = re.sub(r"\.[A-Za-z0-9]{1,8}$", "", text.strip("/"))
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", stem.replace("/", "__")).strip("._")
     return name or "video"
 

@@ -13,6 +13,8 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+
 __all__ = ["DONE_MARKER", "FAILED_MARKER", "download", "join", "read_json", "to_fs", "upload_folder",
            "write_bytes"]
 
@@ -22,9 +24,17 @@ FAILED_MARKER = "failed.json"  # the last attempt failed; a later run retries
 
 def to_fs(url: str) -> tuple[Any, str]:
     """The fsspec file system and the path on it for a local path or URL."""
-    from fsspec.core import url_to_fs
-
-    return url_to_fs(url)
+    try:
+        from fsspec.core import url_to_fs
+    except ImportError:
+        raise InputError("stridelens batch needs the fsspec package, which is not installed.",
+                         "pip install 'stridelens[batch]'") from None
+    try:
+        return url_to_fs(url)
+    except (ImportError, ValueError) as exc:  # e.g. s3:// without s3fs
+        raise InputError(f"{url}: this kind of location cannot be opened ({exc}).",
+                         "Install the file system's package (s3fs for s3://, gcsfs for gs://) or give a "
+                         "local path.") from None
 
 
 def join(base: str, *parts: str) -> str:

@@ -44,6 +44,9 @@ exit codes: 0 done, 2 a problem with the input (the message says what to do), 13
 """
 
 
+_DEFAULT_OUT_ATTEMPTS = 5  # concurrent runs of one video without --out
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -319,7 +322,7 @@ def _print_summary(report: Any, out_dir: Path) -> None:
 def _run_analysis(args: argparse.Namespace, video: str) -> int:
     from ..config import Config
     from ..pipeline import analyze
-    from ..report import default_output_dir, dumps_summary, to_report, write_outputs
+    from ..report import default_output_dir, dumps_summary, to_report
 
     options = {"height_cm": args.height_cm, "treadmill_speed_kmh": args.treadmill_speed_kmh,
                "fps_override": args.fps, "start_s": args.start, "end_s": args.end,
@@ -339,7 +342,7 @@ def _run_analysis(args: argparse.Namespace, video: str) -> int:
     try:
         config = Config().with_options(**{k: v for k, v in options.items() if v is not None})
         analysis = analyze(video, config, progress=progress, reference_events=getattr(args, "events", None))
-        write_outputs(analysis, out_dir, overwrite=args.overwrite, video=not args.no_video, progress=progress)
+        out_dir = _write(analysis, out_dir, args, video, progress)
     finally:
         close()
     report = to_report(analysis)
@@ -354,6 +357,22 @@ def _run_analysis(args: argparse.Namespace, video: str) -> int:
         if comparison is not None:
             print(_comparison_text(comparison))
     return 0
+
+
+def _write(analysis: Any, out_dir: Path, args: argparse.Namespace, video: str, progress: Any) -> Path:
+    """Write the outputs; without --out, a default folder another run took meanwhile moves on to the next name."""
+    from ..errors import OutputExistsError
+    from ..report import default_output_dir, write_outputs
+
+    for _ in range(_DEFAULT_OUT_ATTEMPTS):
+        try:
+            return write_outputs(analysis, out_dir, overwrite=args.overwrite, video=not args.no_video,
+                                 progress=progress)
+        except OutputExistsError:
+            if args.out:
+                raise
+            out_dir = default_output_dir(video)
+    return write_outputs(analysis, out_dir, overwrite=args.overwrite, video=not args.no_video, progress=progress)
 
 
 def _reference_comparison(analysis: Any) -> Any:

@@ -113,6 +113,10 @@ def probe_video(path: str | os.PathLike[str], config: VideoConfig | None = None)
     container = _open(path)
     try:
         stream = container.streams.video[0]
+        if stream.codec_context is None:  # an unknown or damaged codec tag: FFmpeg has no decoder for it
+            raise InputError(f"{path}: the video is in an unknown format or its header is damaged "
+                             "(no decoder for its codec).",
+                             "Export the video again as H.264 MP4, or copy it again from the phone.")
         width, height = stream.codec_context.width, stream.codec_context.height
         if not width or not height:
             raise InputError(f"{path}: the video stream has no picture size.", "Re-export the video.")

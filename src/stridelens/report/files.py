@@ -9,6 +9,7 @@ overwritten unless asked (`overwrite=True`, which replaces it only after the new
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import OutputExistsError
+from ..errors import OutputExistsError, OutputWriteError
 from ..metrics.steps import StepMetrics
 from ..sources.recording import is_video
 from .schema import AnalysisReport, to_report
@@ -75,6 +76,27 @@ def write_keypoints_parquet(analysis: Any, path: Path) -> None:
     pd.DataFrame(cols).to_parquet(path, index=False)
 
 
+_STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def _storage_error(exc: OSError, out: Path) -> OutputWriteError:
+    """Disk full, read-only or forbidden folder (`_STORAGE_ERRNOS`): a user-fixable error."""
+    return OutputWriteError(f"{out}: the results could not be written ({os.strerror(exc.errno)}); nothing was "
+                            "changed and earlier results are intact.",
+                            "Free some disk space, or choose a folder you can write to with --out, and run it again.")
+
+
+def _rename_no_clobber(tmp: Path, out: Path) -> None:
+    """Move the finished folder into place, never over a result that appeared meanwhile (another run)."""
+    try:
+        tmp.rename(out)  # a folder onto a non-empty folder fails (ENOTEMPTY/EEXIST); onto a file, ENOTDIR
+    except OSError as exc:
+        if not out.exists():
+            raise
+        raise OutputExistsError(f"{out}: was created by another analysis while this one ran; it was left as it is.",
+                                "Choose another --out folder and run the analysis again.") from exc
+
+
 def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: bool = False,
                   video: bool = True, progress: Callable[[str, float], None] | None = None) -> Path:
     """Write all outputs atomically into `out_dir`; return it."""
@@ -87,8 +109,13 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: 
                                 "Choose another --out folder, or pass --overwrite to replace it.")
     if out.exists() and not out.is_dir():
         raise OutputExistsError(f"{out}: exists and is not a folder.", "Choose another --out path.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:
+        if exc.errno not in _STORAGE_ERRNOS:
+            raise
+        raise _storage_error(exc, out) from exc
     try:
         report = to_report(analysis)
         write_json(report, tmp / "analysis.json")
@@ -103,14 +130,19 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: 
                 encoding.result()
         else:
             write_html(report, analysis, tmp / "report.html")
-        if out.exists():
+        if out.exists() and overwrite:
             # replace only now that the new result is complete; the old one goes last
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            out.rename(old / out.name)
             tmp.rename(out)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            tmp.rename(out)
+            _rename_no_clobber(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.errno not in _STORAGE_ERRNOS:
+            raise
+        raise _storage_error(exc, out) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

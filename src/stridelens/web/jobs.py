@@ -115,6 +115,10 @@ class SubprocessAnalyser:
         if result is not None and "error" in result:
             err = result["error"]
             raise _WorkerError(err.get("code", "error"), err.get("message", ""), err.get("advice", ""))
+        if proc.returncode is not None and proc.returncode < 0 and result is None:
+            raise _WorkerError("worker_killed", f"The analysis was stopped from outside (the worker process got "
+                               f"signal {-proc.returncode}, e.g. killed or out of memory); no result was kept.",
+                               "Upload the video again to retry; a shorter clip (10-20 s) needs less memory.")
         if proc.returncode != 0 or result is None:
             raise RuntimeError(f"the analysis worker exited with code {proc.returncode} "
                                f"(log: logs/{job.analysis_id}.log)")
