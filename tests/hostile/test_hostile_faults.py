@@ -122,14 +122,18 @@ def test_disk_full_through_the_cli_is_a_clear_error(analysis, tmp_path, monkeypa
 # ------------------------------------------------------------------------------- database restart
 
 
-def _pg_ctl(folder: Path, action: str) -> None:
+def _pg_ctl(folder: Path, action: str, url: str) -> None:
+    """Stop, start or restart the test's own server (on its port, as .ci/postgres.sh started it)."""
     pgbin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
     pg_ctl = str(pgbin[-1] / "pg_ctl") if pgbin else shutil.which("pg_ctl")
-    command = f"{pg_ctl} -D '{folder / 'data'}' -m fast -w -t 60 {action}"
-    if os.getuid() == 0:
-        subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", command], check=True, capture_output=True)
-    else:
-        subprocess.run(["sh", "-c", command], check=True, capture_output=True)
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    # -l: the server logs to a file, not to our pipe (which would then never close)
+    command = (f"{pg_ctl} -D '{folder / 'data'}' -l '{folder / 'server.log'}' -m fast -w -t 60 "
+               f"-o '{options}' {action}")
+    argv = ["su", "postgres", "-s", "/bin/sh", "-c", command] if os.getuid() == 0 else ["sh", "-c", command]
+    subprocess.run(argv, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=90)
 
 
 @pytest.fixture
@@ -147,8 +151,24 @@ def own_postgres():
     try:
         yield folder, proc.stdout.strip()
     finally:
-        subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True)
+        subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True, timeout=90)
+        _stop_for_sure(folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop_for_sure(folder: Path) -> None:
+    """If the server this test started still runs (a stop raced with its restart), end it by its own pid."""
+    pid_file = folder / "data" / "postmaster.pid"
+    if not pid_file.is_file():
+        return
+    pid = int(pid_file.read_text().split()[0])
+    try:
+        os.kill(pid, signal.SIGQUIT)  # PostgreSQL's immediate shutdown
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and pid_file.exists():
+        time.sleep(0.1)
 
 
 def test_database_restart_during_a_job(own_postgres, tmp_path, result_template, small_video):
@@ -159,7 +179,7 @@ def test_database_restart_during_a_job(own_postgres, tmp_path, result_template, 
     with TestClient(create_app(settings, analyser=analyser)) as client:
         first = upload(client, small_video)["id"]
         assert analyser.running.wait(20)
-        _pg_ctl(folder, "restart")  # every pooled connection is now dead
+        _pg_ctl(folder, "restart", url)  # every pooled connection is now dead
         gate.set()
         job = wait_done(client, first, timeout_s=60)
         assert job["status"] == "done", job
@@ -181,10 +201,10 @@ def test_database_down_when_the_job_reports_fails_soft_and_recovers(own_postgres
     with TestClient(create_app(settings, analyser=analyser)) as client:
         first = upload(client, small_video)["id"]
         assert analyser.running.wait(20)
-        _pg_ctl(folder, "stop")
+        _pg_ctl(folder, "stop", url)
         gate.set()
         time.sleep(1.0)  # the job finishes its work while the database is down
-        _pg_ctl(folder, "start")
+        _pg_ctl(folder, "start", url)
         job = wait_done(client, first, timeout_s=60)
     assert job["status"] == "done", json.dumps(job)[:500]
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import StridelensError
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 STAGES: dict[str, tuple[float, float]] = {"reading": (0.0, 0.02), "pose": (0.02, 0.68), "events": (0.70, 0.04),
                                           "metrics": (0.74, 0.02), "report": (0.76, 0.24)}
 _PROGRESS_EVERY_S = 0.5  # database writes of progress at most this often
+_DB_RETRY_S = 120.0  # how long a job's final state waits for the database to come back (a restart), heuristic
 
 
 def overall_progress(stage: str, fraction: float) -> float:
@@ -232,9 +234,8 @@ class JobRunner:
                                                       "(not in your video).",
                        "Try again; if it happens again, report it with the server's log.")
             return
-        with session_scope(self.sessions) as s:
-            repo.job_done(s, analysis_id, result_name=spec.out_dir.name, verdict_label=report.verdict.label,
-                          summary=summary_of(report))
+        self._with_db_retry(lambda s: repo.job_done(s, analysis_id, result_name=spec.out_dir.name,
+                                                    verdict_label=report.verdict.label, summary=summary_of(report)))
         log.info("analysis %s: done", analysis_id)
 
     def _spec(self, row: Any) -> JobSpec:
@@ -252,16 +253,33 @@ class JobRunner:
             if stage == last["stage"] and now - last["t"] < _PROGRESS_EVERY_S and fraction < 1.0:
                 return
             last["t"], last["stage"] = now, stage
-            with session_scope(self.sessions) as s:
-                repo.job_progress(s, analysis_id, stage, overall_progress(stage, fraction))
+            try:
+                with session_scope(self.sessions) as s:
+                    repo.job_progress(s, analysis_id, stage, overall_progress(stage, fraction))
+            except OperationalError:  # the database is away (a restart): progress is best effort, the job goes on
+                log.warning("analysis %s: progress not recorded (database unavailable)", analysis_id)
 
         return write
 
     def _fail(self, analysis_id: str, code: str, message: str, advice: str) -> None:
         log.info("analysis %s failed: %s", analysis_id, code)
-        with session_scope(self.sessions) as s:
-            repo.job_failed(s, analysis_id, code=code, message=message, advice=advice)
+        self._with_db_retry(lambda s: repo.job_failed(s, analysis_id, code=code, message=message, advice=advice))
         shutil.rmtree(self.settings.results_dir / analysis_id, ignore_errors=True)
+
+    def _with_db_retry(self, write: Callable[[Session], Any]) -> None:
+        """Record a job's final state, waiting up to `_DB_RETRY_S` for a database that is restarting; if it
+        stays away the job remains `running` and the next start's recovery queues it again."""
+        deadline = time.monotonic() + _DB_RETRY_S
+        while True:
+            try:
+                with session_scope(self.sessions) as s:
+                    write(s)
+                return
+            except OperationalError:
+                if time.monotonic() > deadline or self._stopping.is_set():
+                    raise
+                log.warning("database unavailable; retrying")
+                time.sleep(0.5)
 
     def _requeue(self, analysis_id: str) -> None:
         with session_scope(self.sessions) as s:
