@@ -107,3 +107,16 @@ def test_a_second_run_never_overwrites_the_first(demo_run):
     assert proc.returncode == 0, proc.stderr
     assert (out.parent / "demo_treadmill_side-2" / "analysis.json").exists()
     assert (out / "analysis.json").read_bytes() == before
+
+
+def test_two_process_pose_pass_gives_the_same_frames_and_events(demo_clip):
+    """`--workers 2` cuts the video in two; frame indices, times and contacts match the one-process pass."""
+    import numpy as np
+
+    import stridelens
+
+    one = stridelens.analyze(demo_clip, workers=1)
+    two = stridelens.analyze(demo_clip, workers=2)
+    assert np.array_equal(one.raw_track.frame_index, two.raw_track.frame_index)
+    assert np.allclose(one.raw_track.time_s, two.raw_track.time_s)
+    assert [c.ic_frame for c in one.contacts] == [c.ic_frame for c in two.contacts]

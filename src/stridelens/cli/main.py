@@ -90,7 +90,8 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-height", type=_positive_int, metavar="PX",
                    help="down-scale frames to this height before pose estimation (faster on large videos)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
-                   help="processes for the pose pass (default: 2 on a machine with 2 or more cores)")
+                   help="processes for the pose pass (default 1; 2 splits the video in two halves, which "
+                        "pays off only with 4 or more cores)")
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default: results/<video name>, made unique; never overwritten)")
     p.add_argument("--overwrite", action="store_true",
