@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -55,3 +59,26 @@ class PoseEstimator(Protocol):
     def estimate(self, image_rgb: np.ndarray) -> PoseResult: ...
 
     def close(self) -> None: ...
+
+
+@contextlib.contextmanager
+def native_logs_muted() -> Iterator[None]:
+    """Silence C++ log lines written straight to file descriptor 2 (mediapipe/TFLite start-up chatter such as
+    "Created TensorFlow Lite XNNPACK delegate"), which no environment variable turns off in 0.10.21.
+
+    Used only around model creation and the first inference, so later errors still reach the terminal.
+    """
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # stderr replaced (e.g. captured by a test runner)
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)

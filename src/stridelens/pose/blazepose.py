@@ -7,7 +7,7 @@ import os
 import numpy as np
 
 from ..config import PoseConfig
-from .base import KEYPOINTS, PoseResult
+from .base import KEYPOINTS, PoseResult, native_logs_muted
 
 __all__ = ["BlazePoseEstimator"]
 
@@ -35,19 +35,26 @@ class BlazePoseEstimator:
         self.config = config or PoseConfig()
         os.environ.setdefault("GLOG_minloglevel", "2")  # mediapipe's C++ logs drown the progress bar
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import mediapipe as mp  # heavy import: only when a video is really analysed
+        with native_logs_muted():
+            import mediapipe as mp  # heavy import: only when a video is really analysed
 
-        self._pose = mp.solutions.pose.Pose(
-            static_image_mode=False,
-            model_complexity=self.config.model_complexity,
-            smooth_landmarks=False,
-            enable_segmentation=False,
-            min_detection_confidence=self.config.min_detection_confidence,
-            min_tracking_confidence=self.config.min_tracking_confidence,
-        )
+            self._pose = mp.solutions.pose.Pose(
+                static_image_mode=False,
+                model_complexity=self.config.model_complexity,
+                smooth_landmarks=False,
+                enable_segmentation=False,
+                min_detection_confidence=self.config.min_detection_confidence,
+                min_tracking_confidence=self.config.min_tracking_confidence,
+            )
+        self._first = True
 
     def estimate(self, image_rgb: np.ndarray) -> PoseResult:
-        result = self._pose.process(image_rgb)
+        if self._first:  # the first frame starts the graph and prints its own log lines
+            self._first = False
+            with native_logs_muted():
+                result = self._pose.process(image_rgb)
+        else:
+            result = self._pose.process(image_rgb)
         if result.pose_landmarks is None:
             return PoseResult.missing()
         lm = result.pose_landmarks.landmark

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .base import native_logs_muted
+
 __all__ = ["PeopleCounter"]
 
 Box = tuple[float, float, float, float]
@@ -36,8 +38,9 @@ class PeopleCounter:
 
         self.min_visibility = min_visibility
         self.min_height_ratio = min_height_ratio
-        self._pose = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1,
-                                            enable_segmentation=False, min_detection_confidence=0.5)
+        with native_logs_muted():
+            self._pose = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1,
+                                                enable_segmentation=False, min_detection_confidence=0.5)
         self.checked_ = 0
         self.with_others_ = 0
 
@@ -51,7 +54,11 @@ class PeopleCounter:
             img = img.copy()
             img[max(0, int(y0 * h)):int(np.ceil(y1 * h)), max(0, int(x0 * w)):int(np.ceil(x1 * w))] = 127
             runner_h = max(1e-3, y1 - y0)
-        result = self._pose.process(img)
+        if self.checked_ == 0:  # the first run starts the graph and prints its own log lines
+            with native_logs_muted():
+                result = self._pose.process(img)
+        else:
+            result = self._pose.process(img)
         found = False
         if result.pose_landmarks is not None:
             lm = result.pose_landmarks.landmark
