@@ -70,11 +70,11 @@ def native_logs_muted() -> Iterator[None]:
     """
     try:
         fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # stderr replaced (e.g. captured by a test runner)
+        sys.stderr.flush()
+        saved = os.dup(fd)
+    except (AttributeError, OSError, ValueError):  # stderr replaced (a test runner) or closed (a daemon)
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(fd)
     try:
         with open(os.devnull, "wb") as devnull:
             os.dup2(devnull.fileno(), fd)
