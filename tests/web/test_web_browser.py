@@ -161,8 +161,8 @@ def test_report_step_table_seeks_the_video_and_plots_are_interactive(live, lapto
     page = laptop
     page.goto(f"{live['url']}/analyses/{live['state']['first']}")
     page.wait_for_function("document.getElementById('player').readyState >= 1", timeout=30_000)
-    duration = page.evaluate("document.getElementById('player').duration")
-    assert duration > 10  # the whole demo clip, annotated
+    video_length_s = page.evaluate("document.getElementById('player').duration")
+    assert video_length_s > 10  # the whole demo clip, annotated (a media length, not a timing)
     row = page.locator(".step-row").nth(9)
     target = float(row.get_attribute("data-seek"))
     row.click()
