@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,34 +48,25 @@ exit codes: 0 done, 2 a problem with the input (the message says what to do), 13
 _DEFAULT_OUT_ATTEMPTS = 5  # concurrent runs of one video without --out
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
-    return value
+def _number(kind: type, minimum: float, inclusive: bool, what: str) -> Callable[[str], Any]:
+    """An argparse type: parse `kind` and refuse values below `minimum` (or equal to it unless `inclusive`)."""
+    below = f"{minimum:g} or more" if inclusive else f"greater than {minimum:g}"
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if value < minimum or (value == minimum and not inclusive):
+            raise argparse.ArgumentTypeError(f"{text!r} must be {below}")
+        return value
+
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
-    return value
+_positive_float = _number(float, 0, False, "a number")
+_non_negative_float = _number(float, 0, True, "a number")
+_positive_int = _number(int, 1, True, "a whole number")
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
