@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -79,3 +80,14 @@ def test_relabel_legs_swaps_only_around_relabelled_stances():
     assert not any(c.relabelled for c in contacts)
     same, swapped = relabel_legs(body, contacts)
     assert same is body and not swapped.any()
+
+
+def test_relabel_legs_follows_the_nearest_stance_of_every_frame():
+    body, scene, _ = _body(neutral_runner(duration_s=4))
+    contacts = FootSpeedContactDetector().detect(body, scene).contacts_
+    flagged = [replace(c, relabelled=i % 3 == 1) for i, c in enumerate(contacts)]
+    _, swapped = relabel_legs(body, flagged)
+    centres = np.array([(c.ic_row + c.to_row) / 2 for c in flagged])
+    want = np.array([flagged[int(np.argmin(np.abs(centres - row)))].relabelled for row in range(len(body))])
+    assert swapped.any() and not swapped.all()
+    np.testing.assert_array_equal(swapped, want)

@@ -16,7 +16,9 @@ import os
 import pickle
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +79,39 @@ def runner_box(xy_norm: np.ndarray) -> Box | None:
     return (float(lo[0] - pad[0]), float(lo[1] - pad[1]), float(hi[0] + pad[0]), float(hi[1] + pad[1]))
 
 
+class _SideChecks:
+    """Runs the pixel checks (camera motion, other people) in one thread beside the pose model, in order.
+
+    They cost ~10 % of the pose pass (a still-image BlazePose run a second, a phase correlation ten times a
+    second) and release the GIL, so on two cores they hide behind inference. At most `max_pending` frames
+    wait, so memory stays bounded when the thread falls behind; errors surface in `submit` or on exit.
+    """
+
+    def __init__(self, max_pending: int = 4):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-checks")
+        self._pending: deque[Future] = deque()
+        self._max_pending = max_pending
+
+    def submit(self, fn: Callable[..., object], *args: object) -> None:
+        while len(self._pending) >= self._max_pending:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(fn, *args))
+
+    def __enter__(self) -> _SideChecks:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        try:
+            while self._pending:
+                future = self._pending.popleft()
+                if exc_type is None:
+                    future.result()
+                else:
+                    future.cancel()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: np.ndarray | None,
                 hide: dict[int, Box] | None, *, estimator: PoseEstimator | None = None, people=None,
                 progress: ProgressFn | None = None, progress_share: float = 1.0, warmup_frames: int = 0) -> _Chunk:
@@ -100,24 +135,25 @@ def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: 
         reader = iter_frames(info, config.video, max_height_px=config.video.max_height_px, frames=read,
                              all_pts=all_pts)
         n = -1
-        for frame in prefetch(reader):
-            if hide and frame.index in hide:
-                paint_over(frame.image, hide[frame.index])
-            result = estimator.estimate(frame.image)
-            if frame.index < start:
-                continue  # warm-up
-            n += 1
-            times.append(frame.time_s)
-            indices.append(frame.index)
-            xys.append(result.xy_norm)
-            confs.append(result.confidence)
-            box = runner_box(result.xy_norm)
-            if n % camera_every == 0:
-                camera.update(frame.image, box)
-            if n % check_every == 0:
-                people.update(frame.image, box)
-            if progress and n % 10 == 0:
-                progress("pose", min(1.0, progress_share * (n + 1) / max(1, expected)))
+        with _SideChecks() as side:
+            for frame in prefetch(reader):
+                if hide and frame.index in hide:
+                    paint_over(frame.image, hide[frame.index])
+                result = estimator.estimate(frame.image)
+                if frame.index < start:
+                    continue  # warm-up
+                n += 1
+                times.append(frame.time_s)
+                indices.append(frame.index)
+                xys.append(result.xy_norm)
+                confs.append(result.confidence)
+                box = runner_box(result.xy_norm)
+                if n % camera_every == 0:
+                    side.submit(camera.update, frame.image, box)
+                if n % check_every == 0:
+                    side.submit(people.update, frame.image, box)
+                if progress and n % 10 == 0:
+                    progress("pose", min(1.0, progress_share * (n + 1) / max(1, expected)))
     finally:
         if own_people:
             people.close()

@@ -117,19 +117,23 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: 
             raise
         raise _storage_error(exc, out) from exc
     try:
-        report = to_report(analysis)
-        write_json(report, tmp / "analysis.json")
-        write_steps_csv(report, tmp / "steps.csv")
-        write_keypoints_parquet(analysis, tmp / "keypoints.parquet")
-        if video and is_video(analysis.video):  # marker and keypoint files have no frames to draw on
-            # the video pass (decode, draw, encode: mostly outside the GIL) runs beside the HTML report
-            # (matplotlib, mostly Python): together they use both cores
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-video") as pool:
-                encoding = pool.submit(write_annotated_video, analysis, tmp / "annotated.mp4", progress=progress)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-video") as pool:
+            # the video pass (decode, draw, encode: mostly outside the GIL) runs beside the data files and
+            # the HTML report (matplotlib, mostly Python): together they use both cores
+            encoding = pool.submit(write_annotated_video, analysis, tmp / "annotated.mp4", progress=progress) \
+                if video and is_video(analysis.video) else None  # marker and keypoint files have no frames
+            try:
+                report = to_report(analysis)
+                write_json(report, tmp / "analysis.json")
+                write_steps_csv(report, tmp / "steps.csv")
+                write_keypoints_parquet(analysis, tmp / "keypoints.parquet")
                 write_html(report, analysis, tmp / "report.html")
+            except BaseException:
+                if encoding is not None:
+                    encoding.cancel()
+                raise
+            if encoding is not None:
                 encoding.result()
-        else:
-            write_html(report, analysis, tmp / "report.html")
         if out.exists() and overwrite:
             # replace only now that the new result is complete; the old one goes last
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
