@@ -7,7 +7,7 @@ from pathlib import Path
 import fsspec
 import pytest
 
-from stridelens.batch import discover_jobs, read_manifest
+from stridelens.batch import SkippedFile, describe_skipped, discover_inputs, discover_jobs, read_manifest
 from stridelens.batch.jobs import safe_name
 from stridelens.errors import InputError
 
@@ -62,3 +62,32 @@ def test_missing_input_is_a_user_error(tmp_path: Path) -> None:
                                            ("x.parquet", "x"), ("../..", "video")])
 def test_safe_name(rel: str, name: str) -> None:
     assert safe_name(rel) == name
+
+
+def test_folder_scan_reports_the_files_it_skips(tmp_path: Path) -> None:
+    for rel in ("a/run.mp4", "a/notes.txt", "b/song.m4a", "grf_events_thr50N.csv", ".hidden/x.txt", "out/old.txt",
+                "a/.DS_Store"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    inputs = discover_inputs(str(tmp_path), exclude=str(tmp_path / "out"))
+    assert [j.name for j in inputs.jobs] == ["a__run"]
+    assert inputs.skipped == [SkippedFile("a/notes.txt"), SkippedFile("b/song.m4a")]  # content checked: not videos
+    assert describe_skipped(inputs.skipped) == ["skipped 2 files that are not videos: a/notes.txt, b/song.m4a"]
+    assert discover_inputs(str(tmp_path)).skipped[-1].path == "out/old.txt", "without exclude: reported"
+
+
+def test_describe_skipped_names_at_most_ten_and_tells_how_to_include_videos() -> None:
+    many = [SkippedFile(f"n{i:02d}.txt") for i in range(12)]
+    (line,) = describe_skipped(many)
+    assert line.startswith("skipped 12 files that are not videos: n00.txt, n01.txt") and line.endswith("and 2 more")
+    (line,) = describe_skipped([SkippedFile("a.3gp", looks_like_video=True), SkippedFile("b.mts", True)])
+    assert line == ("skipped 2 files that look like videos but have no video extension: a.3gp, b.mts; to analyse "
+                    "them, give them a video extension (.mp4, .mov, .m4v, .mkv, .webm, .avi) or list them in a CSV "
+                    "manifest")
+    assert describe_skipped([]) == []
+
+
+def test_manifest_has_no_skipped_files(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("path\nrun.mp4\n")
+    (tmp_path / "notes.txt").write_text("x")
+    assert discover_inputs(str(tmp_path / "m.csv")).skipped == []

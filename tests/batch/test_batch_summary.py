@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stridelens.batch import JobResult, squad_html
+from stridelens.batch import JobResult, SkippedFile, squad_html
 from stridelens.batch.summary import summary_csv
 
 
@@ -34,3 +34,13 @@ def test_summary_csv_has_the_issue_columns_first_and_empty_cells_for_none() -> N
 def test_rows_round_trip_through_done_json() -> None:
     r = _ok("a", "Anna", 170.0, "neutral", "")
     assert JobResult.from_row(r.as_row(), skipped=True) == r
+
+
+def test_squad_page_lists_the_files_not_analysed() -> None:
+    rows = [_ok("a", "Anna", 170.0, "neutral", "")]
+    skipped = [SkippedFile("notes.txt"), SkippedFile("clip.3gp", looks_like_video=True)]
+    page = squad_html(rows, skipped_files=skipped)
+    assert "1 videos: 1 analysed, 0 failed. 2 other files not analysed (below)." in page
+    assert "Not analysed (2 files)" in page and "skipped 1 file that is not a video: notes.txt" in page
+    assert "<td>clip.3gp</td><td>looks like a video, but has no video extension</td>" in page
+    assert "Not analysed" not in squad_html(rows)

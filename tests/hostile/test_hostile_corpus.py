@@ -69,3 +69,22 @@ def test_the_corpus_covers_issue_8():
                    "landscape", "front view", "back view", "no person", "two people", "walking", "standing",
                    "1-second", "file name"):
         assert needed in names
+
+
+@pytest.mark.parametrize("name", ["zero time scale with --fps 60", "zero frame durations with --fps 60"])
+def test_fps_times_a_file_without_timestamps_like_the_intact_file(name, tmp_path, monkeypatch, capsys):
+    """--fps on a file without usable timestamps: every frame is read (the broken edit list is ignored) and timed
+    by its order, so the result is that of the intact file."""
+    by_name = {c.name: c for c in CASES}
+    results = []
+    for i, case in enumerate((by_name["landscape runner"], by_name[name])):
+        with monkeypatch.context() as m:
+            (tmp_path / str(i)).mkdir()
+            results.append(run_case(case, tmp_path / str(i), m, capsys))
+    (code_ok, intact, _, _), (code, summary, err, _) = results
+    assert code_ok == 0 and code == 0, err
+    assert summary["steps"] == intact["steps"]
+    assert summary["cadence_spm"] == pytest.approx(intact["cadence_spm"], abs=0.5)
+    video = json.loads((tmp_path / "1" / summary["output"] / "analysis.json").read_text())["video"]
+    assert (video["capture_fps"], video["capture_fps_source"], video["slowmo_factor"]) == (60, "user", 1)
+    assert video["analysed_frames"] == video["frame_count"] == 300

@@ -1,14 +1,19 @@
-"""Video reading: rotation metadata, real timestamps, slow motion, truncation."""
+"""Video reading: rotation metadata, real timestamps, slow motion, truncation; pictures and files without
+usable timestamps (issue #8)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import av
 import numpy as np
 import pytest
 
 from stridelens.config import VideoConfig
 from stridelens.errors import InputError
-from stridelens.io import iter_frames, probe_video
-from tests.fixtures.media import make_marked_video, make_video, set_mp4_rotation
+from stridelens.io import frame_pts, iter_frames, looks_like_video, probe_video
+from tests.fixtures.hostile import zero_durations, zero_timescale
+from tests.fixtures.media import make_audio_only, make_marked_video, make_png, make_video, set_mp4_rotation
 
 
 def _white_corner(image: np.ndarray) -> str:
@@ -59,3 +64,72 @@ def test_truncated_stream_is_an_input_error(tmp_path):
         info = probe_video(cut)
         list(iter_frames(info))
     assert "truncated" in exc.value.message or "damaged" in exc.value.message
+
+
+def _jpeg(path: Path) -> Path:
+    import cv2
+
+    cv2.imwrite(str(path), np.full((48, 64, 3), 90, dtype=np.uint8))
+    return path
+
+
+@pytest.mark.parametrize(("make", "kind"), [(make_png, "PNG"), (_jpeg, "JPEG")])
+def test_a_photo_renamed_mp4_is_a_picture_not_a_video(tmp_path, make, kind):
+    photo = make(tmp_path / f"photo.{kind.lower()}").rename(tmp_path / "photo.mp4")
+    with pytest.raises(InputError) as exc:
+        probe_video(photo)
+    assert exc.value.message == f"{photo}: is a picture, not a video ({kind} image, whatever its name says)."
+    assert "Film the runner from the side" in exc.value.advice
+    assert not looks_like_video(photo)
+
+
+def test_motion_jpeg_video_is_a_video_not_a_picture(tmp_path):
+    """Old cameras store Motion JPEG: a still-image codec, but many frames in a video container."""
+    path = tmp_path / "mjpeg.avi"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mjpeg", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuvj420p"
+        for i in range(12):
+            image = np.full((48, 64, 3), 20 * i, dtype=np.uint8)
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        out.mux(stream.encode())
+    info = probe_video(path)
+    assert info.codec == "mjpeg" and info.timestamps_usable
+    assert len(list(iter_frames(info))) == 12
+    assert looks_like_video(path)
+
+
+@pytest.mark.parametrize(("make", "why"), [
+    (zero_timescale, "its header gives 0.0039 frames per second"),
+    (zero_durations, "26 of its first 30 frames repeat another frame's timestamp"),
+])
+def test_no_usable_frame_rate_says_so_and_fps_times_the_frames(tmp_path, make, why):
+    path = make(tmp_path)
+    with pytest.raises(InputError) as exc:
+        probe_video(path)
+    assert exc.value.message == (f"{path}: the video has no usable frame rate or timestamps ({why}), so the time "
+                                 "of each step cannot be measured.")
+    assert "ffmpeg -ignore_editlist 1 -r 30 -i in.mp4 out.mp4" in exc.value.advice and "--fps" in exc.value.advice
+    info = probe_video(path, VideoConfig(fps_override=60))
+    assert not info.timestamps_usable
+    assert (info.file_fps, info.capture_fps, info.capture_fps_source, info.slowmo_factor) == (60, 60, "user", 1)
+    times = [f.time_s for f in iter_frames(info)]
+    assert len(times) == info.frame_count == 30, "every frame is read (the broken edit list dropped some)"
+    assert times == pytest.approx(np.arange(30) / 60)
+    assert frame_pts(info) is None, "no seeking by the file's timestamps"
+
+
+def test_intact_video_keeps_its_timestamps(tmp_path):
+    info = probe_video(make_video(tmp_path / "v.mp4", frames=30, fps=30))
+    assert info.timestamps_usable and info.capture_fps_source == "file"
+    assert frame_pts(info) is not None
+
+
+def test_looks_like_video_by_content(tmp_path):
+    video = make_video(tmp_path / "v.mp4", frames=10)
+    assert looks_like_video(video.rename(tmp_path / "clip.3gp"))
+    assert not looks_like_video(make_audio_only(tmp_path / "song.m4a"))
+    assert not looks_like_video(make_png(tmp_path / "pic.png"))
+    (tmp_path / "notes.txt").write_text("not a video\n" * 50)
+    assert not looks_like_video(tmp_path / "notes.txt")
+    assert not looks_like_video(tmp_path / "missing.mp4")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..config import Config
 from .executors import Executor, LocalPool
 from .jobs import Job, JobResult
+from .manifest import SkippedFile
 from .runner import finished_result
 from .summary import write_summaries
 
@@ -33,12 +34,13 @@ class BatchResult:
 
 def run_batch(jobs: Sequence[Job], out_url: str, config: Config | None = None, *, executor: Executor | None = None,
               video: bool = True, on_start: Callable[[int, int], None] | None = None,
-              on_result: OnResult | None = None) -> BatchResult:
+              on_result: OnResult | None = None, skipped_files: Sequence[SkippedFile] = ()) -> BatchResult:
     """Analyse `jobs` into ``out_url/<job.name>/`` and write summary.csv, summary.parquet and squad.html.
 
     Videos whose folder holds a done marker from an earlier run are skipped; failed ones are retried.
     `on_start(to_run, skipped)` is called once, `on_result` for each result as it arrives. The summaries
-    are written even when the run is interrupted (with what finished so far).
+    are written even when the run is interrupted (with what finished so far). `skipped_files` (the files
+    of the input folder that are not videos, `discover_inputs`) are listed on squad.html.
     """
     config = config or Config()
     executor = executor or LocalPool()
@@ -58,5 +60,5 @@ def run_batch(jobs: Sequence[Job], out_url: str, config: Config | None = None, *
             if on_result is not None:
                 on_result(result)
     finally:
-        write_summaries(list(results.values()), out_url)
+        write_summaries(list(results.values()), out_url, skipped_files=skipped_files)
     return BatchResult(sorted(results.values(), key=lambda r: r.name))

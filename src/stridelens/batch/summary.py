@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .jobs import SUMMARY_COLUMNS, JobResult
+from .manifest import SkippedFile, describe_skipped
 from .storage import join, write_bytes
 
 __all__ = ["squad_html", "summary_csv", "summary_parquet", "write_summaries"]
@@ -16,12 +17,16 @@ __all__ = ["squad_html", "summary_csv", "summary_parquet", "write_summaries"]
 _VERDICTS = {"neutral": "Neutral", "hips_back": "Hips back", "hips_forward": "Hips pushed forward"}
 
 
-def write_summaries(results: Sequence[JobResult], out_url: str) -> None:
-    """Write summary.csv, summary.parquet and squad.html into `out_url` (rows sorted by output name)."""
+def write_summaries(results: Sequence[JobResult], out_url: str, *,
+                    skipped_files: Sequence[SkippedFile] = ()) -> None:
+    """Write summary.csv, summary.parquet and squad.html into `out_url` (rows sorted by output name).
+
+    `skipped_files`: files of the input folder that are not analysed (listed on squad.html only: the
+    summary tables keep one row per analysed video)."""
     rows = sorted(results, key=lambda r: r.name)
     write_bytes(join(out_url, "summary.csv"), summary_csv(rows).encode("utf-8"))
     write_bytes(join(out_url, "summary.parquet"), summary_parquet(rows))
-    write_bytes(join(out_url, "squad.html"), squad_html(rows).encode("utf-8"))
+    write_bytes(join(out_url, "squad.html"), squad_html(rows, skipped_files=skipped_files).encode("utf-8"))
 
 
 def summary_csv(results: Sequence[JobResult]) -> str:
@@ -46,13 +51,15 @@ def summary_parquet(results: Sequence[JobResult]) -> bytes:
     return buf.getvalue()
 
 
-def squad_html(results: Sequence[JobResult]) -> str:
-    """A self-contained overview page: verdict counts, cadence distribution, who needs which drill, failures."""
+def squad_html(results: Sequence[JobResult], *, skipped_files: Sequence[SkippedFile] = ()) -> str:
+    """A self-contained overview page: verdict counts, cadence distribution, who needs which drill, failures,
+    and the files of the input folder that were not analysed."""
     ok = [r for r in results if r.status == "ok"]
     failed = [r for r in results if r.status == "failed"]
+    not_analysed = f" {len(skipped_files)} other files not analysed (below)." if skipped_files else ""
     parts = [_HEAD, f"<h1>Squad overview</h1><p>{len(results)} videos: {len(ok)} analysed, {len(failed)} failed."
-                    "</p>", _verdict_section(ok), _cadence_section(ok), _runner_table(ok), _drill_section(ok),
-             _failure_section(failed), "</body></html>\n"]
+                    f"{not_analysed}</p>", _verdict_section(ok), _cadence_section(ok), _runner_table(ok),
+             _drill_section(ok), _failure_section(failed), _skipped_section(skipped_files), "</body></html>\n"]
     return "\n".join(parts)
 
 
@@ -118,3 +125,14 @@ def _failure_section(failed: Sequence[JobResult]) -> str:
                    f"<td>{html.escape(r.advice)}</td></tr>" for r in failed)
     return (f"<h2 class=\"failed\">Failed ({len(failed)})</h2><table><tr><th>video</th><th>reason</th>"
             f"<th>what to do</th></tr>{rows}</table>")
+
+
+def _skipped_section(skipped: Sequence[SkippedFile]) -> str:
+    if not skipped:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in describe_skipped(skipped))
+    rows = "".join(f"<tr><td>{html.escape(f.path)}</td><td>"
+                   f"{'looks like a video, but has no video extension' if f.looks_like_video else 'not a video'}"
+                   "</td></tr>" for f in skipped)
+    return (f"<h2>Not analysed ({len(skipped)} files)</h2><ul>{items}</ul><table><tr><th>file</th><th>why</th></tr>"
+            f"{rows}</table>")

@@ -175,9 +175,10 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 _BATCH_EPILOG = """\
-input: a folder (every video, marker or keypoint file below it) or a CSV manifest with a 'path' column and
-optional athlete, height_cm, treadmill_speed_kmh, fps and notes columns. Paths may be fsspec URLs
-(s3://..., gs://...; install the file system's package, e.g. s3fs).
+input: a folder (every video, marker or keypoint file below it, picked by extension: .mp4 .mov .m4v .mkv
+.webm .avi .trc .c3d .mot .sto .parquet; the other files are listed as skipped, not analysed) or a CSV
+manifest with a 'path' column and optional athlete, height_cm, treadmill_speed_kmh, fps and notes columns.
+Paths may be fsspec URLs (s3://..., gs://...; install the file system's package, e.g. s3fs).
 
 outputs (in --out): one folder per video (the files of `stridelens analyze`, plus done.json when complete),
 summary.csv and summary.parquet (one row per video: status ok/failed, error, cadence_spm, verdict, ...),
@@ -209,21 +210,26 @@ def _add_batch_parser(sub: Any) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from ..batch import LocalPool, RayCluster, discover_jobs, run_batch
+    from ..batch import LocalPool, RayCluster, describe_skipped, discover_inputs, run_batch
     from ..config import Config
     from ..errors import InputError
 
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers {args.workers} must be 1 or more.", "E.g. --workers 2.")
-    jobs = discover_jobs(args.input, exclude=args.out)
-    if not jobs:
-        raise InputError(f"{args.input}: no videos found.", "Give a folder with videos or a CSV manifest.")
+    inputs = discover_inputs(args.input, exclude=args.out)
+    skipped = describe_skipped(inputs.skipped)  # files that are not videos: never skipped silently
+    if not inputs.jobs:
+        raise InputError(f"{args.input}: no videos found" + "".join(f"; {line}" for line in skipped) + ".",
+                         "Give a folder with videos or a CSV manifest.")
+    if not args.quiet:
+        for line in skipped:
+            print(f"stridelens: {line}", file=sys.stderr)
     executor = RayCluster(args.ray, num_cpus=args.workers) if args.ray else LocalPool(args.workers)
     config = Config().with_options(**({"max_height_px": args.max_height} if args.max_height else {}))
     bar = _BatchBar(enabled=not args.quiet)
     try:
-        result = run_batch(jobs, args.out, config, executor=executor, video=not args.no_video,
-                           on_start=bar.start, on_result=bar.update)
+        result = run_batch(inputs.jobs, args.out, config, executor=executor, video=not args.no_video,
+                           on_start=bar.start, on_result=bar.update, skipped_files=inputs.skipped)
     finally:
         bar.close()
     if not args.quiet:
@@ -231,6 +237,8 @@ def _batch(args: argparse.Namespace) -> int:
               f"{len(result.failed)} failed; summary: {args.out.rstrip('/')}/summary.csv, squad.html")
         for r in result.failed:
             print(f"  failed: {r.video}: {r.error}")
+        for line in skipped:
+            print(f"  {line}")
     return 1 if result.failed else 0
 
 

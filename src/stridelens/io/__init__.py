@@ -1,5 +1,14 @@
 """Video in: probing and frame reading. (Video out lives in `report.video`.)"""
 
-from .video import VideoFrame, VideoInfo, frame_pts, iter_frames, prefetch, probe_video
+from .video import VideoFrame, VideoInfo, frame_pts, iter_frames, looks_like_video, picture_kind, prefetch, probe_video
 
-__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "iter_frames", "prefetch", "probe_video"]
+__all__ = [
+    "VideoFrame",
+    "VideoInfo",
+    "frame_pts",
+    "iter_frames",
+    "looks_like_video",
+    "picture_kind",
+    "prefetch",
+    "probe_video",
+]

@@ -20,12 +20,26 @@ import numpy as np
 from ..config import VideoConfig
 from ..errors import InputError
 
-__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "iter_frames", "prefetch", "probe_video"]
+__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "iter_frames", "looks_like_video", "picture_kind", "prefetch",
+           "probe_video"]
 
 log = logging.getLogger(__name__)
 
 # Container tags phones write for slow motion (capture rate differs from playback rate).
 _CAPTURE_FPS_TAGS = ("com.android.capture.fps", "com.apple.quicktime.capture-fps", "capture_fps")
+
+# Still-image codecs (FFmpeg name -> what to call it): FFmpeg opens a photo as a one-frame "video".
+_IMAGE_CODECS = {
+    "png": "PNG", "apng": "animated PNG", "mjpeg": "JPEG", "jpegls": "JPEG", "ljpeg": "JPEG",
+    "jpeg2000": "JPEG 2000", "jpegxl": "JPEG XL", "webp": "WebP", "gif": "GIF", "bmp": "BMP", "tiff": "TIFF",
+    "qoi": "QOI", "psd": "PSD", "targa": "TGA", "sgi": "SGI", "dpx": "DPX", "exr": "OpenEXR", "hdr": "HDR",
+    "pcx": "PCX", "ppm": "PPM", "pgm": "PGM", "pgmyuv": "PGM", "pbm": "PBM", "pam": "PAM", "xbm": "XBM",
+    "xpm": "XPM", "xwd": "XWD", "sunrast": "Sun raster", "photocd": "Photo CD", "dds": "DDS", "pgx": "PGX",
+}
+# Demuxers that only read pictures (image2: a single image file; *_pipe: png_pipe, jpeg_pipe, ...).
+_IMAGE_FORMATS = ("image2", "gif", "apng")
+# Packets whose timestamps are checked by `probe_video` (a couple of seconds of video: read quickly).
+_PTS_SAMPLE = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +57,9 @@ class VideoInfo:
     frame_count: int  # as stored in the header (0 when unknown)
     duration_s: float  # file (playback) duration
     variable_frame_rate: bool | None = None  # set after decoding
+    # False: the file's timestamps are unusable (zero time scale, zero frame durations) and the user gave the
+    # rate (--fps): frames are read ignoring the file's edit list and timed as index / capture_fps
+    timestamps_usable: bool = True
 
     @property
     def slowmo_factor(self) -> float:
@@ -56,7 +73,7 @@ class VideoFrame:
     image: np.ndarray  # H x W x 3 uint8 RGB, upright
 
 
-def _open(path: Path) -> av.container.InputContainer:
+def _open(path: Path, *, ignore_editlist: bool = False) -> av.container.InputContainer:
     if not path.exists():
         raise InputError(f"{path}: file not found.", "Check the path and the file name.")
     if path.is_dir():
@@ -66,7 +83,8 @@ def _open(path: Path) -> av.container.InputContainer:
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty (0 bytes).", "Copy the video again from the phone.")
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        options = {"ignore_editlist": "1"} if ignore_editlist else None
+        container = av.open(str(path), metadata_errors="ignore", options=options)
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(
             f"{path}: cannot be read as a video: it is not a video file, or it is damaged or truncated "
@@ -78,7 +96,75 @@ def _open(path: Path) -> av.container.InputContainer:
         container.close()
         raise InputError(f"{path}: contains no video stream (audio only or an image?).",
                          "Give a video file of the run filmed from the side.")
+    if all(s.disposition & av.stream.Disposition.attached_pic for s in container.streams.video):
+        container.close()
+        raise InputError(f"{path}: contains no video stream, only sound (and a cover picture).",
+                         "Give a video file of the run filmed from the side.")
     return container
+
+
+def picture_kind(container: av.container.InputContainer) -> str | None:
+    """What kind of still picture the file is ("PNG", "JPEG", ...), or None when it is a video.
+
+    FFmpeg opens a photo as a one-frame video, whatever its name: a picture demuxer (image2, png_pipe,
+    jpeg_pipe, ..., GIF, animated PNG or WebP) or a still-image codec with one frame and no duration. Motion
+    JPEG in a video container (old cameras) has many frames and stays a video.
+    """
+    stream = container.streams.video[0]
+    codec = stream.codec_context.name if stream.codec_context is not None else ""
+    label = _IMAGE_CODECS.get(codec, codec.upper() or "image")
+    names = container.format.name.split(",")
+    if any(n in _IMAGE_FORMATS or n.endswith("_pipe") for n in names):
+        return label
+    if codec in _IMAGE_CODECS and int(stream.frames or 0) <= 1 and not (container.duration or 0) > 0:
+        return label
+    return None
+
+
+def _picture_error(path: Path, kind: str) -> InputError:
+    return InputError(f"{path}: is a picture, not a video ({kind} image, whatever its name says).",
+                      "Film the runner from the side for 10-20 seconds and give that video file "
+                      "(MP4, MOV, MKV, WebM); a photo cannot show a running stride.")
+
+
+_VIDEO_MAGIC_AT_4 = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")  # MP4, MOV, 3GP, M4V
+_ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")  # WMV
+
+
+def _video_magic(head: bytes) -> bool:
+    """Whether the first bytes are those of a video container (a cheap first test before FFmpeg opens it)."""
+    return (head[4:8] in _VIDEO_MAGIC_AT_4 or head[:4] == b"\x1a\x45\xdf\xa3"  # Matroska, WebM
+            or (head[:4] == b"RIFF" and head[8:12] == b"AVI ") or head[:4] == b"\x00\x00\x01\xba"  # AVI, MPEG-PS
+            or head[:3] == b"FLV" or head[:16] == _ASF_GUID
+            or (len(head) > 196 and (head[0] == head[188] == 0x47 or head[4] == head[196] == 0x47)))  # TS, M2TS
+
+
+def looks_like_video(path: str | os.PathLike[str]) -> bool:
+    """Whether a file's content is a video (a container with moving pictures), whatever its name.
+
+    For files a folder scan skips by their extension: a video container's first bytes, then FFmpeg finds a
+    video stream that is neither a picture nor a cover image, with more than one frame or a duration.
+    Audio files (M4A, even with cover art), photos and text are not videos.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(400)
+    except OSError:
+        return False
+    if not _video_magic(head):
+        return False
+    try:
+        container = _open(Path(path))
+    except (InputError, OSError):
+        return False
+    try:
+        stream = container.streams.video[0]
+        return (stream.codec_context is not None and picture_kind(container) is None
+                and (int(stream.frames or 0) > 1 or (container.duration or 0) > 0))
+    except (av.error.FFmpegError, ValueError):
+        return False
+    finally:
+        container.close()
 
 
 def _capture_fps_from_metadata(container: av.container.InputContainer) -> float | None:
@@ -95,15 +181,43 @@ def _capture_fps_from_metadata(container: av.container.InputContainer) -> float 
     return None
 
 
-def _rotation_deg(container: av.container.InputContainer) -> int:
-    """Counter-clockwise rotation to apply, read from the first frame's display matrix."""
+def _scan_start(container: av.container.InputContainer) -> tuple[int, list[int]]:
+    """(counter-clockwise rotation to apply, read from the first frame's display matrix; the presentation
+    timestamps of the first `_PTS_SAMPLE` packets), demuxing only the start of the file."""
     stream = container.streams.video[0]
+    rotation: int | None = None
+    pts: list[int] = []
+    packets = 0
     try:
-        for frame in container.decode(stream):
-            return int(round(getattr(frame, "rotation", 0) or 0)) % 360
+        for packet in container.demux(stream):
+            if packet.size and packets < _PTS_SAMPLE:
+                packets += 1
+                if packet.pts is not None:
+                    pts.append(int(packet.pts))
+            if rotation is None:
+                for frame in packet.decode():
+                    rotation = int(round(getattr(frame, "rotation", 0) or 0)) % 360
+                    break
+            if rotation is not None and packets >= _PTS_SAMPLE:
+                break
     except av.error.FFmpegError:
-        return 0
-    return 0
+        pass
+    return rotation or 0, pts
+
+
+def _timing_problem(file_fps: float, pts: list[int]) -> str | None:
+    """Why the file's frame rate or timestamps cannot time the frames, or None when they can.
+
+    A zero time scale leaves FFmpeg a rate of a frame every few minutes; zero frame durations (a broken
+    muxer) give many frames the same timestamp. Both make every frame time wrong.
+    """
+    if file_fps <= 0:
+        return "its header gives no frame rate"
+    if file_fps < 1:
+        return f"its header gives {file_fps:.2g} frames per second"
+    if len(pts) >= 3 and len(set(pts)) < 0.9 * len(pts):
+        return f"{len(pts) - len(set(pts))} of its first {len(pts)} frames repeat another frame's timestamp"
+    return None
 
 
 def probe_video(path: str | os.PathLike[str], config: VideoConfig | None = None) -> VideoInfo:
@@ -113,6 +227,9 @@ def probe_video(path: str | os.PathLike[str], config: VideoConfig | None = None)
     container = _open(path)
     try:
         stream = container.streams.video[0]
+        kind = picture_kind(container)
+        if kind is not None:
+            raise _picture_error(path, kind)
         if stream.codec_context is None:  # an unknown or damaged codec tag: FFmpeg has no decoder for it
             raise InputError(f"{path}: the video is in an unknown format or its header is damaged "
                              "(no decoder for its codec).",
@@ -129,25 +246,35 @@ def probe_video(path: str | os.PathLike[str], config: VideoConfig | None = None)
         frame_count = int(stream.frames or 0)
         if file_fps <= 0 and duration_s > 0 and frame_count > 0:
             file_fps = frame_count / duration_s
-        rotation = _rotation_deg(container)
+        rotation, pts = _scan_start(container)
         if rotation in (90, 270):
             width, height = height, width
         meta_fps = _capture_fps_from_metadata(container)
         codec = stream.codec_context.name
     finally:
         container.close()
-    if config.fps_override:
+    problem = _timing_problem(file_fps, pts)
+    if problem is not None and not config.fps_override:
+        raise InputError(
+            f"{path}: the video has no usable frame rate or timestamps ({problem}), so the time of each step "
+            "cannot be measured.",
+            "Export it again (with the phone's video editor, or `ffmpeg -ignore_editlist 1 -r 30 -i in.mp4 "
+            "out.mp4`, where 30 is the rate it was filmed at), or give that rate with --fps (e.g. --fps 30; in a "
+            "batch manifest: the fps column): the frames are then timed by it.")
+    if problem is not None:  # --fps times the frames: index / rate, no slow-motion factor
+        file_fps = capture_fps = float(config.fps_override)  # type: ignore[arg-type]
+        source = "user"
+        duration_s = frame_count / capture_fps if frame_count else duration_s
+    elif config.fps_override:
         capture_fps, source = float(config.fps_override), "user"
-    elif meta_fps and file_fps and meta_fps > file_fps * 1.5:
+    elif meta_fps and meta_fps > file_fps * 1.5:
         capture_fps, source = meta_fps, "metadata"
     else:
         capture_fps, source = file_fps, "file"
-    if capture_fps <= 0:
-        raise InputError(f"{path}: the video has no usable frame rate.",
-                         "Pass the capture frame rate with --fps (e.g. --fps 60).")
     return VideoInfo(path=str(path), codec=codec, width_px=width, height_px=height,
-                     rotation_deg=rotation, file_fps=file_fps or capture_fps, capture_fps=capture_fps,
-                     capture_fps_source=source, frame_count=frame_count, duration_s=duration_s)
+                     rotation_deg=rotation, file_fps=file_fps, capture_fps=capture_fps,
+                     capture_fps_source=source, frame_count=frame_count, duration_s=duration_s,
+                     timestamps_usable=problem is None)
 
 
 def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -161,6 +288,8 @@ def frame_pts(info: VideoInfo) -> np.ndarray | None:
     Reads packet headers, not pictures: fast. None when some packet has no timestamp (then a clip can
     only be read from its start).
     """
+    if not info.timestamps_usable:
+        return None
     container = _open(Path(info.path))
     try:
         stream = container.streams.video[0]
@@ -186,7 +315,7 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
     to the keyframe before the range instead of decoding everything before it (parallel pose workers).
     """
     config = config or VideoConfig()
-    container = _open(Path(info.path))
+    container = _open(Path(info.path), ignore_editlist=not info.timestamps_usable)
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"  # frame threads: decoding overlaps with inference on the other core
     factor = info.slowmo_factor
@@ -204,7 +333,7 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
                 continue
             if frames is not None and index >= frames.stop:
                 break
-            pts_s = frame.time if frame.time is not None else index / info.file_fps
+            pts_s = frame.time if frame.time is not None and info.timestamps_usable else index / info.file_fps
             if first_pts_s is None:
                 first_pts_s = pts_s
             time_s = (pts_s - first_pts_s) / factor

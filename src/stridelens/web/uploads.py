@@ -163,12 +163,6 @@ def _container_names(path: Path) -> list[str]:
         return container.format.name.split(",")
 
 
-def _is_picture(names: list[str], info: object) -> bool:
-    """A still image (PNG, JPEG, ...) opens as a one-frame "video": refuse it by its container or length."""
-    image_format = any(n in ("image2", "gif", "webp") or n.endswith("_pipe") for n in names)
-    return image_format or (getattr(info, "duration_s", 0.0) <= 0 and getattr(info, "frame_count", 0) <= 1)
-
-
 def probe_upload(path: Path, settings: Settings, display_name: str) -> ProbedVideo:
     """Probe the stored upload's content; raise `UploadError` for a non-video or one over the limits."""
     from ..io import probe_video
@@ -178,9 +172,11 @@ def probe_upload(path: Path, settings: Settings, display_name: str) -> ProbedVid
         info = probe_video(path)
     except InputError as exc:
         raise UploadError(exc.message.replace(str(path), shown), exc.advice) from None
+    # a still picture (PNG, JPEG, ... whatever its name) is refused by `probe_video` itself, as in the CLI
+    if info.duration_s <= 0 and info.frame_count <= 1:
+        raise UploadError(f"{shown}: has a single frame and no duration: it is not a video of a run.",
+                          "Upload the video of the run (MP4, MOV, MKV, WebM).")
     names = _container_names(path)
-    if _is_picture(names, info):
-        raise UploadError(f"{shown}: is a picture, not a video.", "Upload the video of the run (MP4, MOV, MKV, WebM).")
     long_side, short_side = max(info.width_px, info.height_px), min(info.width_px, info.height_px)
     if long_side > settings.max_long_side_px or short_side > settings.max_short_side_px:
         raise UploadError(f"{shown}: the picture is {info.width_px}x{info.height_px} pixels, more than this "
