@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip setuptools  # the venv's own setuptools 65 has advisories
 	$(PY) -m pip install --quiet -e ".[dev,web,markers,batch,ray]"
 	touch $@
 
