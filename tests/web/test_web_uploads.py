@@ -121,3 +121,13 @@ def test_html_form_without_javascript(client, small_video):
     with small_video.open("rb") as fh:
         r = client.post("/upload", files={"file": ("run.mp4", fh, "video/mp4")}, data={"csrf_token": "forged"})
     assert r.status_code == 403 and "text/html" in r.headers["content-type"]
+
+
+def test_a_file_without_timestamps_needs_the_frame_rate_field(client, settings, tmp_path):
+    from tests.fixtures.hostile import zero_timescale
+
+    broken = zero_timescale(tmp_path)
+    r = _post(client, broken, name="nofps.mp4")
+    assert r.status_code == 422
+    assert "no usable frame rate" in r.json()["message"] and "--fps" not in r.json()["advice"]
+    assert _post(client, broken, name="nofps.mp4", fps="30").status_code == 202  # the form's rate times it

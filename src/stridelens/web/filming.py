@@ -52,6 +52,7 @@ def tips_for(keys: list[str] | tuple[str, ...]) -> list[Tip]:
 
 _FIELD = "the upload form's 'Slow-motion frame rate' field"
 _FLAG_WORDS = ((re.compile(r"pass --fps with its capture rate"), f"enter its capture rate in {_FIELD}"),
+               (re.compile(r"; in a batch manifest: the fps column\)"), ")"),  # no manifests on the web
                (re.compile(r"with --fps \(e\.g\. --fps (\d+)\)"), rf"in {_FIELD} (e.g. \1)"),
                (re.compile(r"e\.g\. --fps (\d+)"), rf"e.g. \1 in {_FIELD}"),
                (re.compile(r"Check the --fps value given"), f"Check the value in {_FIELD}"),

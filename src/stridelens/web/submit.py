@@ -97,7 +97,8 @@ async def accept_upload(request: Request, user: CurrentUser, *, form_csrf: bool 
         if form_csrf:
             check_form_csrf(request, form.fields.get("csrf_token"))
         options = parse_options(form.fields)
-        probed = await run_in_threadpool(probe_upload, form.file_path, settings, form.filename)
+        probed = await run_in_threadpool(probe_upload, form.file_path, settings, form.filename,
+                                         fps_override=options.fps_override)
         analysis_id = new_id()
         upload_name = f"{analysis_id}{probed.suffix}"
         with session_scope(svc.sessions) as s:

@@ -163,15 +163,22 @@ def _container_names(path: Path) -> list[str]:
         return container.format.name.split(",")
 
 
-def probe_upload(path: Path, settings: Settings, display_name: str) -> ProbedVideo:
-    """Probe the stored upload's content; raise `UploadError` for a non-video or one over the limits."""
+def probe_upload(path: Path, settings: Settings, display_name: str, *, fps_override: float | None = None
+                 ) -> ProbedVideo:
+    """Probe the stored upload's content; raise `UploadError` for a non-video or one over the limits.
+
+    `fps_override`: the capture rate typed in the form, which also makes a file without usable timestamps
+    readable (as `--fps` does in the CLI).
+    """
+    from ..config import VideoConfig
     from ..io import probe_video
+    from .filming import web_advice
 
     shown = display_name or "The file"
     try:
-        info = probe_video(path)
+        info = probe_video(path, VideoConfig(fps_override=fps_override))
     except InputError as exc:
-        raise UploadError(exc.message.replace(str(path), shown), exc.advice) from None
+        raise UploadError(exc.message.replace(str(path), shown), web_advice(exc.advice)) from None
     # a still picture (PNG, JPEG, ... whatever its name) is refused by `probe_video` itself, as in the CLI
     if info.duration_s <= 0 and info.frame_count <= 1:
         raise UploadError(f"{shown}: has a single frame and no duration: it is not a video of a run.",
