@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import DEMO, ROOT, cut_clip, loop_clip, run_mode  # noqa: E402  (bench/ is not a package)
+from run import DEMO, ROOT, cut_clip, loop_clip, run_mode  # bench/ is not a package: its folder is on sys.path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,12 +16,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
+_METRICS = ("hip_offset_pct", "trunk_lean_deg", "knee_flexion_mid_deg", "foot_ahead_com_pct", "shank_angle_ic_deg",
+            "contact_time_ms")  # clip means compared with the full-size analysis
 
 
 def main(argv: list[str] | None = None) -> int:
     import stridelens
     from stridelens.eval import load_annotation
     from stridelens.eval.run import evaluate_clip
+    from stridelens.io import probe_video
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--heights", nargs="*", type=int, default=[0, 960, 720, 540, 360], help="0: no down-scaling")
@@ -34,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     for ann_path in sorted((DATA / "annotations").glob("*.events.json")):
         ann = load_annotation(ann_path)
         options = {"fps": ann.fps * float(ann.slowmo_factor_estimate)} if ann.cadence_is_file_time else {}
+        clip_height = probe_video(DATA / "videos" / ann.clip).height_px
         for height in args.heights:
+            if height and height >= clip_height:
+                continue  # no down-scaling: the same as 0
             t0 = time.perf_counter()
             analysis = stridelens.analyze(DATA / "videos" / ann.clip, max_height=height or None, workers=1, **options)
             seconds = time.perf_counter() - t0
@@ -43,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
                    "found_within_1": acc.found_within_1, "found_within_2": acc.found_within_2,
                    "annotated": acc.annotated, "spurious": acc.spurious_within_2,
                    "cadence_error_spm": acc.cadence_error_spm, "ic_p95_frames": acc.ic_error_p95_abs_frames,
-                   "hip_offset_pct": analysis.overall["hip_offset_pct"].mean}
+                   "foot_strike_agreement": acc.foot_strike_agreement,
+                   **{key: analysis.overall[key].mean for key in _METRICS}}
             rows.append(row)
             print(json.dumps(row), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
