@@ -237,6 +237,7 @@ class Overlay:
         self.cadence_so_far = self._cadence_so_far()
         self.hold_rows = max(3, int(round(_CONTACT_HOLD_S * a.video.file_fps)))
         self._corner_key: tuple | None = None
+        self._dark: np.ndarray | None = None  # the panel's dark backing, made once per panel size
         self._corner_at = (0, 0)
 
     def _rows(self, index: int, step: Any) -> _StepRows | None:
@@ -377,7 +378,9 @@ class Overlay:
             self._corner_key, self._corner_at = key, self._corner(img, view, width, height)
         x, y = self._corner_at
         roi = img[max(0, y):y + height, max(0, x):x + width]
-        cv2.addWeighted(roi, 0.4, np.full_like(roi, COLOURS["dark"]), 0.6, 0.0, dst=roi)
+        if self._dark is None or self._dark.shape != roi.shape:
+            self._dark = np.full_like(roi, COLOURS["dark"])  # made once: the panel has the same size every frame
+        cv2.addWeighted(roi, 0.4, self._dark, 0.6, 0.0, dst=roi)
         x += int(12 * u)
         y += int(2 * u)
         for label, value, colour in values:

@@ -9,6 +9,8 @@ per analysed frame, at the file's frame rate: playback speed matches the origina
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -54,6 +56,52 @@ def _encode(container: Any, stream: Any, image_rgb: np.ndarray | None, pts: int)
         container.mux(packet)
 
 
+class _EncoderThread:
+    """Colour conversion and x264 in a thread of their own, so a frame is encoded while the next is drawn.
+
+    Drawing is mostly Python (holds the GIL); conversion and encoding run in C without it, so the two
+    overlap on two cores (slow-motion clip: 5.7 s -> see docs/performance.md). Frames are encoded in the
+    order given; at most `max_pending` wait. An encoder error is raised in `submit` or `finish`.
+    """
+
+    def __init__(self, container: Any, stream: Any, max_pending: int = 4):
+        self._container, self._stream = container, stream
+        self._queue: queue.Queue[tuple[np.ndarray, int] | None] = queue.Queue(maxsize=max_pending)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="stridelens-encode", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (item := self._queue.get()) is not None:
+                _encode(self._container, self._stream, *item)
+            _encode(self._container, self._stream, None, 0)  # flush
+        except BaseException as exc:  # handed to the drawing thread
+            self._error = exc
+            while self._queue.get() is not None:  # drain, so the producer never blocks
+                pass
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def submit(self, image_rgb: np.ndarray, pts: int) -> None:
+        self._check()
+        self._queue.put((image_rgb, pts))
+
+    def finish(self) -> None:
+        """Encode what is queued, flush the encoder and wait."""
+        self._queue.put(None)
+        self._thread.join()
+        self._check()
+
+    def stop(self) -> None:
+        """After an error elsewhere: let the thread end (idempotent)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+
 def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str, float], None] | None = None
                           ) -> None:
     """Write annotated.mp4 for `analysis` (a `pipeline.Analysis`) to `path`.
@@ -70,6 +118,7 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
     max_height = int(round(info.height_px * scale)) if scale < 1.0 else None
     rate = _rate(info.file_fps)
     container = stream = None
+    encoder: _EncoderThread | None = None
     written = 0
     try:
         for frame in prefetch(iter_frames(info, analysis.config.video, max_height_px=max_height)):
@@ -80,19 +129,22 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
             if container is None:
                 h, w = (img.shape[0] // 2) * 2, (img.shape[1] // 2) * 2
                 container, stream = _open_output(Path(path), w, h, rate)
+                encoder = _EncoderThread(container, stream)
             img = np.ascontiguousarray(img[:stream.height, :stream.width])
             view = View(scale=img.shape[0] / info.height_px if max_height else 1.0)
             overlay.draw(img, row, view)
             overlay.draw_panel(img, row, view)
-            _encode(container, stream, img, written)
+            encoder.submit(img, written)
             written += 1
             if progress and written % 10 == 0:
                 progress("video", min(1.0, written / total))
             if written == total:
                 break
-        if container is not None:
-            _encode(container, stream, None, written)
+        if encoder is not None:
+            encoder.finish()
     finally:
+        if encoder is not None:
+            encoder.stop()
         if container is not None:
             container.close()
     if written != total:
