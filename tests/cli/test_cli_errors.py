@@ -142,3 +142,14 @@ def test_default_output_dir_is_unique(tmp_path):
     first.mkdir(parents=True)
     second = default_output_dir(Path("/videos/My Run.mp4"), tmp_path)
     assert first.name == "My_Run" and second.name == "My_Run-2"
+
+
+def test_max_height_defaults_to_1920_and_zero_means_full_size():
+    from stridelens.cli.main import _max_height_option, build_parser
+    from stridelens.config import Config
+
+    assert Config().video.max_height_px == 1920
+    for given, want in ((None, 1920), (0, None), (720, 720)):
+        assert Config().with_options(**_max_height_option(given)).video.max_height_px == want
+    args = build_parser().parse_args(["analyze", "x.mp4", "--max-height", "0"])
+    assert args.max_height == 0

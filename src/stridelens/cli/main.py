@@ -67,6 +67,14 @@ def _number(kind: type, minimum: float, inclusive: bool, what: str) -> Callable[
 _positive_float = _number(float, 0, False, "a number")
 _non_negative_float = _number(float, 0, True, "a number")
 _positive_int = _number(int, 1, True, "a whole number")
+_non_negative_int = _number(int, 0, True, "a whole number")
+
+
+def _max_height_option(max_height_px: int | None) -> dict[str, int | None]:
+    """--max-height as a config option: absent keeps the default, 0 means never down-scale."""
+    if max_height_px is None:
+        return {}
+    return {"max_height_px": max_height_px or None}
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -79,8 +87,8 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
                         "rate, or the phone's capture-rate metadata when present")
     p.add_argument("--start", type=_non_negative_float, metavar="S", help="analyse from this time (seconds)")
     p.add_argument("--end", type=_positive_float, metavar="S", help="analyse up to this time (seconds)")
-    p.add_argument("--max-height", type=_positive_int, metavar="PX",
-                   help="down-scale frames to this height before pose estimation (faster on large videos)")
+    p.add_argument("--max-height", type=_non_negative_int, metavar="PX",
+                   help="down-scale taller frames to this height before pose estimation (default 1920; 0: never)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
                    help="processes for the pose pass (default 1; 2 splits the video in two halves, which "
                         "pays off only with 4 or more cores)")
@@ -204,7 +212,8 @@ def _add_batch_parser(sub: Any) -> None:
     batch.add_argument("--ray", metavar="ADDRESS",
                        help="run as Ray tasks on this cluster ('auto', 'ray://head:10001'; 'local' starts one "
                             "here); needs pip install 'stridelens[ray]'")
-    batch.add_argument("--max-height", type=int, metavar="PX", help="down-scale frames before pose estimation")
+    batch.add_argument("--max-height", type=_non_negative_int, metavar="PX",
+                       help="down-scale taller frames to this height before pose estimation (default 1920; 0: never)")
     batch.add_argument("--no-video", action="store_true", help="skip annotated.mp4 (faster)")
     batch.add_argument("--quiet", "-q", action="store_true", help="no progress bar, no summary text")
 
@@ -225,7 +234,7 @@ def _batch(args: argparse.Namespace) -> int:
         for line in skipped:
             print(f"stridelens: {line}", file=sys.stderr)
     executor = RayCluster(args.ray, num_cpus=args.workers) if args.ray else LocalPool(args.workers)
-    config = Config().with_options(**({"max_height_px": args.max_height} if args.max_height else {}))
+    config = Config().with_options(**_max_height_option(args.max_height))
     bar = _BatchBar(enabled=not args.quiet)
     try:
         result = run_batch(inputs.jobs, args.out, config, executor=executor, video=not args.no_video,
@@ -327,7 +336,7 @@ def _run_analysis(args: argparse.Namespace, video: str) -> int:
 
     options = {"height_cm": args.height_cm, "treadmill_speed_kmh": args.treadmill_speed_kmh,
                "fps_override": args.fps, "start_s": args.start, "end_s": args.end,
-               "max_height_px": args.max_height, "workers": args.workers}
+               "workers": args.workers, **_max_height_option(args.max_height)}
     from ..errors import InputError
 
     if args.start is not None and args.end is not None and args.end <= args.start:
