@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_SIDE_PX = 1280  # larger videos are scaled down: keeps encoding fast and the file small
 _CRF = "23"  # x264 default quality
-_PRESET = "superfast"  # demo clip: 3.2 s vs 4.7 s for "veryfast", 2.7 vs 1.6 MB (docs/performance.md)
+_PRESET = "superfast"  # demo: encoding 3.2 s vs 4.7 s for "veryfast"; annotated.mp4 4.5 vs 2.7 MB (docs/performance.md)
 
 def _rate(file_fps: float) -> Fraction:
     """The frame rate as a fraction: 29.97 -> 30000/1001, 30 -> 30."""
