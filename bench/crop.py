@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "src" / "stridelens" / "data" / "demo_treadmill_side.mp4"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import DEMO, ROOT  # bench/ is not a package: its folder is on sys.path
 
 
 def _fps(images: list[np.ndarray], config) -> float:

@@ -13,15 +13,15 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
-_METRICS = ("hip_offset_pct", "trunk_lean_deg", "knee_flexion_mid_deg", "foot_ahead_com_pct", "shank_angle_ic_deg",
-            "contact_time_ms")  # clip means compared with the full-size analysis
+_METRICS = ("cadence_spm", "hip_offset_pct", "trunk_lean_deg", "knee_flexion_mid_deg", "foot_ahead_com_pct",
+            "shank_angle_ic_deg", "contact_time_ms")  # clip means compared with the full-size analysis
 
 
 def main(argv: list[str] | None = None) -> int:
-    import stridelens
     from stridelens.eval import load_annotation
     from stridelens.eval.run import evaluate_clip
     from stridelens.io import probe_video
@@ -41,21 +41,34 @@ def main(argv: list[str] | None = None) -> int:
         for height in args.heights:
             if height and height >= clip_height:
                 continue  # no down-scaling: the same as 0
-            t0 = time.perf_counter()
-            analysis = stridelens.analyze(DATA / "videos" / ann.clip, max_height=height or None, workers=1, **options)
-            seconds = time.perf_counter() - t0
+            analysis, row = measure(DATA / "videos" / ann.clip, height, **options)
             acc = evaluate_clip(ann, analysis)
-            row = {"clip": ann.clip, "max_height": height or None, "fps": len(analysis.raw_track) / seconds,
+            row = {"clip": ann.clip, **row,
                    "found_within_1": acc.found_within_1, "found_within_2": acc.found_within_2,
                    "annotated": acc.annotated, "spurious": acc.spurious_within_2,
                    "cadence_error_spm": acc.cadence_error_spm, "ic_p95_frames": acc.ic_error_p95_abs_frames,
-                   "foot_strike_agreement": acc.foot_strike_agreement,
-                   **{key: analysis.overall[key].mean for key in _METRICS}}
+                   "foot_strike_agreement": acc.foot_strike_agreement}
             rows.append(row)
             print(json.dumps(row), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=1))
+    write_rows(rows, args.out)
     return 0
+
+
+def measure(clip: Path, height: int, **options: Any) -> tuple[Any, dict]:
+    """Analyse `clip` down-scaled to `height` (0: not at all): the analysis, and a row of its time and
+    clip means."""
+    import stridelens
+
+    t0 = time.perf_counter()
+    analysis = stridelens.analyze(clip, max_height=height or None, workers=1, **options)
+    seconds = time.perf_counter() - t0
+    return analysis, {"max_height": height or None, "seconds": seconds, "fps": len(analysis.raw_track) / seconds,
+                      **{key: analysis.overall[key].mean for key in _METRICS}}
+
+
+def write_rows(rows: list[dict], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":

@@ -13,13 +13,12 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "src" / "stridelens" / "data" / "demo_treadmill_side.mp4"
-_METRICS = ("cadence_spm", "hip_offset_pct", "trunk_lean_deg", "knee_flexion_mid_deg", "foot_ahead_com_pct",
-            "contact_time_ms")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from max_height import measure, write_rows  # bench/ is not a package: its folder is on sys.path
+from run import DEMO, ROOT
 
 
 def upscale(src: Path, dst: Path, width_px: int = 2160, height_px: int = 3840) -> Path:
@@ -42,8 +41,6 @@ def upscale(src: Path, dst: Path, width_px: int = 2160, height_px: int = 3840) -
 
 
 def main(argv: list[str] | None = None) -> int:
-    import stridelens
-
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--heights", nargs="*", type=int, default=[0, 1920, 1280, 1080, 720], help="0: no down-scaling")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "max_height_4k.json")
@@ -52,15 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         clip = upscale(DEMO, Path(tmp) / "demo_4k.mp4")
         for height in args.heights:
-            t0 = time.perf_counter()
-            analysis = stridelens.analyze(clip, max_height=height or None, workers=1)
-            seconds = time.perf_counter() - t0
-            row = {"max_height": height or None, "seconds": seconds, "fps": len(analysis.raw_track) / seconds,
-                   **{key: analysis.overall[key].mean for key in _METRICS}}
+            _, row = measure(clip, height)
             rows.append(row)
             print(json.dumps(row), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(rows, indent=1))
+    write_rows(rows, args.out)
     return 0
 
 

@@ -21,7 +21,7 @@ from stridelens.synthetic import hips_back_runner
 from stridelens.web import Settings, create_app
 from tests.fixtures.media import make_video
 from tests.fixtures.report_clips import small_spec, synthetic_analysis
-from tests.fixtures.web_app import FakeAnalyser, make_result_template, wait_done
+from tests.fixtures.web_app import FakeAnalyser, wait_done
 
 UPLOADS = 10
 
@@ -40,11 +40,6 @@ class FingerprintingAnalyser(FakeAnalyser):
     def __call__(self, job, progress) -> None:
         super().__call__(job, progress)
         (job.out_dir / "source.sha256").write_text(_sha(job.video_path))
-
-
-@pytest.fixture(scope="module")
-def result_template(tmp_path_factory) -> Path:
-    return make_result_template(tmp_path_factory.mktemp("template"))
 
 
 def test_ten_uploads_at_once_are_all_processed_and_none_mixed_up(tmp_path, result_template):

@@ -28,19 +28,9 @@ from stridelens.web.jobs import SubprocessAnalyser
 from tests.conftest import ROOT
 from tests.fixtures.media import make_video
 from tests.fixtures.report_clips import small_spec, synthetic_analysis
-from tests.fixtures.web_app import FakeAnalyser, make_result_template, upload, wait_done
+from tests.fixtures.web_app import FakeAnalyser, upload, wait_done
 
 FAKE_WORKER = ROOT / "tests" / "fixtures" / "fake_worker.py"
-
-
-@pytest.fixture(scope="module")
-def result_template(tmp_path_factory) -> Path:
-    return make_result_template(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture(scope="module")
-def small_video(tmp_path_factory) -> Path:
-    return make_video(tmp_path_factory.mktemp("v") / "run.mp4", frames=10)
 
 
 def _worker_pid(results_dir: Path, timeout_s: float = 20.0) -> int:

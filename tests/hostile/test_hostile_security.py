@@ -5,24 +5,17 @@ a forged session cookie. See docs/security.md."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from stridelens.web import Settings, create_app
-from tests.fixtures.media import make_video
 from tests.fixtures.web_app import FakeAnalyser, make_result_template, upload, wait_done
 
 
 @pytest.fixture(scope="module")
 def analyser(tmp_path_factory) -> FakeAnalyser:
     return FakeAnalyser(make_result_template(tmp_path_factory.mktemp("template")))
-
-
-@pytest.fixture(scope="module")
-def small_video(tmp_path_factory) -> Path:
-    return make_video(tmp_path_factory.mktemp("v") / "clip.mp4", frames=10)
 
 
 @pytest.fixture

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from stridelens.web import Settings, create_app
-from tests.fixtures.media import make_video
-from tests.fixtures.web_app import FakeAnalyser, make_result_template
-
-
-@pytest.fixture(scope="session")
-def result_template(tmp_path_factory) -> Path:
-    return make_result_template(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture(scope="session")
-def small_video(tmp_path_factory) -> Path:
-    """A real (tiny) H.264 file: passes the upload probe; the fake analyser never decodes it."""
-    return make_video(tmp_path_factory.mktemp("video") / "clip.mp4", frames=15)
+from tests.fixtures.web_app import FakeAnalyser
 
 
 @pytest.fixture
