@@ -5,11 +5,14 @@
 Each measurement runs in its own subprocess (so peak memory is that mode's alone), on the same machine,
 one after the other:
 - decode: frames decoded and converted to RGB, nothing else;
-- pose: bare BlazePose inference over frames decoded beforehand (the reference);
+- pose: bare BlazePose inference over frames decoded beforehand, one model (the reference of issue #5);
+- pose_two_models: the same with two models in two threads, each over half the frames (what the pose
+  pass does on two cores: the model's own best on this machine, a stricter reference);
 - full / full_no_video: `analyze` plus `write_outputs`, with and without annotated.mp4;
 - long: full analysis (no video) of a clip made by looping a real one for `--long-minutes`, against the
   same for 10 s, to show that memory does not grow with the video's length.
-Writes JSON (top level: pose_fps, decode_fps, full_fps, full_no_video_fps, ratio_full_to_pose, peak_rss_mb)
+Writes JSON (top level: pose_fps, decode_fps, full_fps, full_no_video_fps, ratio_full_to_pose, peak_rss_mb,
+pose_two_models_fps, ratio_full_to_pose_two_models)
 and prints a table. Not a test: speed targets are checked here, never by timed assertions in tests.
 """
 
@@ -25,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "src" / "stridelens" / "data" / "demo_treadmill_side.mp4"
@@ -48,7 +53,11 @@ def _mode_decode(clip: str, options: dict) -> dict:
     return {"frames": n, "seconds": time.perf_counter() - t0}
 
 
-def _mode_pose(clip: str, options: dict) -> dict:
+def _mode_pose(clip: str, options: dict, models: int = 1) -> dict:
+    """Bare inference over decoded frames: one model (the reference), or `models` models in as many threads,
+    each over its own contiguous part (what the pose pass does: the pose model's best on this machine)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from stridelens.config import Config
     from stridelens.io import iter_frames, probe_video
     from stridelens.pose import make_estimator
@@ -56,13 +65,21 @@ def _mode_pose(clip: str, options: dict) -> dict:
     cfg = Config().with_options(**options)
     info = probe_video(clip, cfg.video)
     frames = [f.image for f in iter_frames(info, cfg.video, max_height_px=cfg.video.max_height_px)]
-    estimator = make_estimator("blazepose", cfg.pose)
-    estimator.estimate(frames[0])  # model load and first-frame detection are not throughput
+    parts = [list(p) for p in np.array_split(np.arange(1, len(frames)), models)]
+    estimators = [make_estimator("blazepose", cfg.pose) for _ in parts]
+    for estimator, part in zip(estimators, parts, strict=True):
+        estimator.estimate(frames[part[0] - 1])  # model load and first-frame detection are not throughput
+
+    def run(k: int) -> None:
+        for i in parts[k]:
+            estimators[k].estimate(frames[i])
+
     t0 = time.perf_counter()
-    for image in frames[1:]:
-        estimator.estimate(image)
+    with ThreadPoolExecutor(max_workers=models) as pool:
+        list(pool.map(run, range(models)))
     seconds = time.perf_counter() - t0
-    estimator.close()
+    for estimator in estimators:
+        estimator.close()
     return {"frames": len(frames) - 1, "seconds": seconds}
 
 
@@ -95,6 +112,7 @@ def _child(mode: str, clip: str, options: dict) -> None:
 
     logging.disable(logging.WARNING)
     runners = {"decode": lambda: _mode_decode(clip, options), "pose": lambda: _mode_pose(clip, options),
+               "pose_two_models": lambda: _mode_pose(clip, options, models=2),
                "full": lambda: _mode_full(clip, options, True),
                "full_no_video": lambda: _mode_full(clip, options, False)}
     result = runners[mode]()
@@ -142,7 +160,7 @@ def cut_clip(src: Path, dst: Path, seconds: float) -> Path:
 def bench_clip(clip: Path, options: dict, repeat: int = 1) -> dict:
     """Every mode on `clip`, `repeat` rounds interleaved (so a busy spell of a shared machine hits all modes
     alike); each mode keeps its fastest round, and all rounds' seconds are recorded."""
-    modes = ("decode", "pose", "full", "full_no_video")
+    modes = ("decode", "pose", "pose_two_models", "full", "full_no_video")
     row: dict = {"clip": clip.name, "options": options, "repeat": repeat}
     for round_ in range(repeat):
         for mode in modes:
@@ -156,6 +174,7 @@ def bench_clip(clip: Path, options: dict, repeat: int = 1) -> dict:
             row[mode]["rounds_s"] = rounds
     row["ratio_full_to_pose"] = row["full"]["fps"] / row["pose"]["fps"]
     row["ratio_full_no_video_to_pose"] = row["full_no_video"]["fps"] / row["pose"]["fps"]
+    row["ratio_full_to_pose_two_models"] = row["full"]["fps"] / row["pose_two_models"]["fps"]
     return row
 
 
@@ -189,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "pose_fps": first["pose"]["fps"], "decode_fps": first["decode"]["fps"], "full_fps": first["full"]["fps"],
         "full_no_video_fps": first["full_no_video"]["fps"], "ratio_full_to_pose": first["ratio_full_to_pose"],
+        "pose_two_models_fps": first["pose_two_models"]["fps"],
+        "ratio_full_to_pose_two_models": first["ratio_full_to_pose_two_models"],
         "peak_rss_mb": max(r[m]["peak_rss_mb"] for r in rows for m in ("full", "full_no_video")),
         "clips": rows, "long_clip": long,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -200,10 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         result["long_clip_peak_rss_growth_pct"] = (max(peaks) - min(peaks)) / min(peaks) * 100
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1))
-    print(f"{'clip':40s} {'decode':>8s} {'pose':>8s} {'full':>8s} {'no video':>9s} {'full/pose':>10s} {'peak MB':>8s}")
+    print(f"{'clip':40s} {'decode':>8s} {'pose':>8s} {'2 models':>9s} {'full':>8s} {'no video':>9s} {'full/pose':>10s} "
+          f"{'/2 models':>10s} {'peak MB':>8s}")
     for r in rows:
-        print(f"{r['clip']:40s} {r['decode']['fps']:8.1f} {r['pose']['fps']:8.1f} {r['full']['fps']:8.1f} "
-              f"{r['full_no_video']['fps']:9.1f} {r['ratio_full_to_pose']:10.2f} "
+        print(f"{r['clip']:40s} {r['decode']['fps']:8.1f} {r['pose']['fps']:8.1f} {r['pose_two_models']['fps']:9.1f} "
+              f"{r['full']['fps']:8.1f} {r['full_no_video']['fps']:9.1f} {r['ratio_full_to_pose']:10.2f} "
+              f"{r['ratio_full_to_pose_two_models']:10.2f} "
               f"{max(r['full']['peak_rss_mb'], r['full_no_video']['peak_rss_mb']):8.0f}")
     for stage, seconds in first["full"]["stages_s"].items():
         print(f"  {stage:36s} {seconds:6.2f} s")

@@ -40,8 +40,7 @@ class PoseConfig:
     min_detection_confidence: float = 0.5  # mediapipe default
     min_tracking_confidence: float = 0.5  # mediapipe default
     person_check_every_s: float = 1.0  # how often to look for other people (second pose pass), heuristic
-    workers: int | None = 1  # processes for the pose pass; None: 2 when the machine has 2+ cores. Default 1:
-    # on a 2-core machine two BlazePose processes were slower than one (docs/performance.md)
+    workers: int | None = None  # threads (each its own model) for the pose pass; None: 2 with 2+ cores
 
 
 @dataclass(frozen=True)

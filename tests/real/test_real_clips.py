@@ -74,3 +74,19 @@ def test_negative_clips_are_refused_with_the_right_reason(shared_data, clip, err
     for word in words:
         assert word in exc.value.message.lower()
     assert exc.value.advice
+
+
+def test_pose_pass_halves_give_the_same_checks_on_one_or_two_cores(shared_data):
+    """Two people in view: the other-people and camera checks of the halves (run at once or one after the
+    other, one shared people counter) add up to the same figures, and someone else is seen."""
+    from stridelens.config import Config
+    from stridelens.io import probe_video
+    from stridelens.pose.video_pass import _plan, estimate_poses
+
+    clip = shared_data / "videos" / "sports2d_demo_walk_side_plus_jumper.mp4"
+    info = probe_video(clip, Config().video)
+    assert _plan(info, Config())[1] is not None, "the clip is long enough to be cut in two"
+    runs = [estimate_poses(info, Config().with_options(workers=w)) for w in (1, 2)]
+    assert runs[0].other_people_fraction == runs[1].other_people_fraction
+    assert runs[0].other_people_fraction > 0.3
+    assert runs[0].camera_shift_pct == runs[1].camera_shift_pct

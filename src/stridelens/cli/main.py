@@ -90,8 +90,8 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-height", type=_non_negative_int, metavar="PX",
                    help="down-scale taller frames to this height before pose estimation (default 1920; 0: never)")
     p.add_argument("--workers", type=_positive_int, metavar="N",
-                   help="processes for the pose pass (default 1; 2 splits the video in two halves, which "
-                        "pays off only with 4 or more cores)")
+                   help="pose models run side by side, each on one half of the video (default: 2 with 2 or "
+                        "more cores; 1: one model)")
     p.add_argument("--out", metavar="DIR",
                    help="output folder (default: results/<video name>, made unique; never overwritten)")
     p.add_argument("--overwrite", action="store_true",

@@ -152,7 +152,7 @@ class PoseRunCache:
         pose = self.config.pose  # only what changes the keypoints (not e.g. the number of worker processes)
         text = (f"{path.name}|{st.st_size}|{int(st.st_mtime)}|{transform.label}|{fps_override}|"
                 f"{pose.model_complexity},{pose.min_detection_confidence},{pose.min_tracking_confidence}|"
-                f"{self.config.video.max_height_px}")
+                f"{self.config.video.max_height_px}|cut in two v1")
         return f"{path.stem}-{transform.label}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
 
     def pose(self, path: str | os.PathLike[str], transform: FrameTransform = FrameTransform(), *,
@@ -171,11 +171,9 @@ class PoseRunCache:
         from ..pipeline import estimate_poses
         from ..pose import make_estimator
 
-        estimator = TransformedEstimator(make_estimator("blazepose", config.pose), transform)
-        try:
-            run = estimate_poses(info, config, estimator=estimator)
-        finally:
-            estimator.close()
+        # one new model per half of the clip, exactly as `analyze` cuts it
+        run = estimate_poses(info, config, estimator_factory=lambda: TransformedEstimator(
+            make_estimator("blazepose", config.pose), transform))
         if file is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
             tmp = file.with_suffix(".tmp.npz")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -61,24 +62,57 @@ class PoseEstimator(Protocol):
     def close(self) -> None: ...
 
 
+class _StderrMute:
+    """Reference-counted redirection of file descriptor 2 to /dev/null, safe across threads.
+
+    The two halves of a pose pass build their models at the same time: with a plain save-redirect-restore,
+    the second thread would save the already-silenced descriptor and restore *that* last, losing stderr for
+    the rest of the process. Here the first entrant saves and silences, the last one to leave restores.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: tuple[int, int] | None = None  # (stderr's descriptor, its saved duplicate)
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                try:
+                    fd = sys.stderr.fileno()
+                    sys.stderr.flush()
+                    saved = os.dup(fd)
+                except (AttributeError, OSError, ValueError):  # stderr replaced (a test runner) or closed
+                    self._saved = None
+                else:
+                    with open(os.devnull, "wb") as devnull:
+                        os.dup2(devnull.fileno(), fd)
+                    self._saved = (fd, saved)
+            self._depth += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._saved is not None:
+                fd, saved = self._saved
+                os.dup2(saved, fd)
+                os.close(saved)
+                self._saved = None
+
+
+_STDERR_MUTE = _StderrMute()
+
+
 @contextlib.contextmanager
 def native_logs_muted() -> Iterator[None]:
     """Silence C++ log lines written straight to file descriptor 2 (mediapipe/TFLite start-up chatter such as
     "Created TensorFlow Lite XNNPACK delegate"), which no environment variable turns off in 0.10.21.
 
     Used only around model creation and the first inference, so later errors still reach the terminal.
+    Safe when several threads build models at once (`_StderrMute`).
     """
+    _STDERR_MUTE.enter()
     try:
-        fd = sys.stderr.fileno()
-        sys.stderr.flush()
-        saved = os.dup(fd)
-    except (AttributeError, OSError, ValueError):  # stderr replaced (a test runner) or closed (a daemon)
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), fd)
         yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+        _STDERR_MUTE.leave()

@@ -7,6 +7,8 @@ people detector was tried first and rejected: on the lab clip it "found" people 
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .base import native_logs_muted
@@ -31,16 +33,17 @@ class PeopleCounter:
     ----------
     checked_, with_others_
         Frames checked, and frames with someone else in them.
+
+    Safe to share between threads (both halves of a pose pass use one): each frame is looked at on its
+    own (still-image mode), so the order of calls does not change the counts. The model is built on the
+    first call, in the caller's thread.
     """
 
     def __init__(self, min_visibility: float = 0.6, min_height_ratio: float = 0.3):
-        import mediapipe as mp
-
         self.min_visibility = min_visibility
         self.min_height_ratio = min_height_ratio
-        with native_logs_muted():
-            self._pose = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1,
-                                                enable_segmentation=False, min_detection_confidence=0.5)
+        self._pose = None
+        self._lock = threading.Lock()
         self.checked_ = 0
         self.with_others_ = 0
 
@@ -54,23 +57,33 @@ class PeopleCounter:
             img = img.copy()
             img[max(0, int(y0 * h)):int(np.ceil(y1 * h)), max(0, int(x0 * w)):int(np.ceil(x1 * w))] = 127
             runner_h = max(1e-3, y1 - y0)
-        if self.checked_ == 0:  # the first run starts the graph and prints its own log lines
-            with native_logs_muted():
+        with self._lock:
+            if self._pose is None:  # building and first running the graph print their own log lines
+                import mediapipe as mp
+
+                with native_logs_muted():
+                    self._pose = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1,
+                                                        enable_segmentation=False, min_detection_confidence=0.5)
+                    result = self._pose.process(img)
+            else:
                 result = self._pose.process(img)
-        else:
-            result = self._pose.process(img)
+            found = self._is_person(result, runner_h)
+            self.checked_ += 1
+            self.with_others_ += found
+        return found
+
+    def _is_person(self, result, runner_h: float) -> bool:
         found = False
         if result.pose_landmarks is not None:
             lm = result.pose_landmarks.landmark
             vis = np.mean([lm[i].visibility for i in _BODY])
             ys = [lm[i].y for i in _BODY]
             found = bool(vis >= self.min_visibility and (max(ys) - min(ys)) >= self.min_height_ratio * runner_h * 0.6)
-        self.checked_ += 1
-        self.with_others_ += found
         return found
 
     def close(self) -> None:
-        self._pose.close()
+        if self._pose is not None:
+            self._pose.close()
 
     @property
     def fraction_with_others(self) -> float | None:

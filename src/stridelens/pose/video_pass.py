@@ -1,25 +1,29 @@
 """The pose pass over a video: every frame through the pose model, plus the cheap checks that need pixels
 (camera motion, other people), streaming, on both cores.
 
-Bare BlazePose inference uses one core (measured: CPU time = wall time). So a clip long enough to pay for
-starting a second process is cut in two at a frame boundary: the second half runs in a worker process
-(which seeks straight to its first frame) while this process does the first half; decoding runs in a
-thread beside inference in each. Results are joined in frame order, so the track is the same as from one
-pass: the worker first runs the pose model over the half second before its first frame, so that the
-model's tracker enters the second half as it would in one continuous pass (measured: see docs/performance.md).
+Bare BlazePose inference uses one core (measured: CPU time = wall time), and mediapipe releases the GIL
+while its graph runs (two models in two threads of one process: 1.97 cores busy, 2.1x the frames/s of
+one). So a clip is cut in two at a frame boundary and each half runs in its own thread with its own model,
+decoder (which seeks straight to its first frame) and checks; results are joined in frame order. The
+second half first runs its model over the half second before its first frame, so that the tracker is
+locked on when the half begins.
+
+BlazePose's tracker crops each frame around the previous frame's landmarks, so a pass started at another
+frame follows a different (equally valid) path: keypoints differ by its frame-to-frame noise (median
+~15 px on the 720x1280 demo). The cut therefore depends only on the video, never on the number of cores:
+with one worker the two halves run one after the other, and every machine gives the same numbers.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import pickle
-import subprocess
-import sys
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -35,9 +39,10 @@ log = logging.getLogger(__name__)
 
 Box = tuple[float, float, float, float]  # normalised x0, y0, x1, y1
 ProgressFn = Callable[[str, float], None]
-_MIN_FRAMES_PER_WORKER = 150  # below this, starting a process (~1.5 s) costs more than it saves, heuristic
+EstimatorFactory = Callable[[], PoseEstimator]
+_MIN_FRAMES_PER_WORKER = 60  # below this, building a second model (~0.3 s) costs more than it saves, heuristic
 _MAX_PREALLOCATED_ROWS = 200_000  # ~160 MB of address space, resident only as filled; then doubling
-_WARMUP_S = 0.5  # the worker runs the pose model over this much before its first frame, heuristic
+_WARMUP_S = 0.5  # the second half runs its model over this much before its first frame, heuristic
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,6 @@ class _Chunk:
     confidence: np.ndarray  # (T, K)
     camera_path_px: np.ndarray  # (S, 2) cumulative background shift of the sampled frames
     camera_width_px: int
-    people_checked: int
-    people_with_others: int
 
 
 def paint_over(image: np.ndarray, box: Box) -> None:
@@ -141,17 +144,22 @@ class _SideChecks:
 
 
 def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: np.ndarray | None,
-                hide: dict[int, Box] | None, *, estimator: PoseEstimator | None = None, people=None,
-                progress: ProgressFn | None = None, progress_share: float = 1.0, warmup_frames: int = 0) -> _Chunk:
-    """Pose over `frames` (all when None). The `warmup_frames` before the range go through the pose model
-    and are dropped: the model's tracker then enters the range as it would in one continuous pass."""
+                hide: dict[int, Box] | None, people, *, estimator: PoseEstimator | None = None,
+                estimator_factory: EstimatorFactory | None = None,
+                progress: ProgressFn | None = None, progress_span: tuple[float, float] = (0.0, 1.0),
+                warmup_frames: int = 0, stop: threading.Event | None = None) -> _Chunk:
+    """Pose over `frames` (all when None) with `estimator`, or a new one from `estimator_factory` (default:
+    BlazePose). The `warmup_frames` before the range go through the pose model and are dropped, so that its
+    tracker is locked on when the range begins. Progress goes from `progress_span[0]` to `[1]`. Setting
+    `stop` ends the pass early (the other half failed or was interrupted)."""
     from ..tracking.camera import CameraMotionMeter
-    from . import make_estimator
-    from .people import PeopleCounter
 
-    own_estimator, own_people = estimator is None, people is None
-    estimator = estimator or make_estimator("blazepose", config.pose)
-    people = people or PeopleCounter()
+    building: Future | None = None
+    if estimator is None:  # built beside the decoding of the first frames: importing mediapipe takes ~1 s,
+        # and the second half first decodes from the keyframe before its cut
+        builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-model")
+        building = builder.submit(estimator_factory or partial(_blazepose, config))
+        builder.shutdown(wait=False)  # the thread ends once the model is built
     camera = CameraMotionMeter()
     check_every = max(1, int(round(config.pose.person_check_every_s * info.file_fps)))
     camera_every = max(1, int(round(info.file_fps / 10)))  # ~10 samples a (file) second
@@ -165,8 +173,12 @@ def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: 
         n = -1
         with _SideChecks() as side:
             for frame in prefetch(reader):
+                if stop is not None and stop.is_set():
+                    break
                 if hide and frame.index in hide:
                     paint_over(frame.image, hide[frame.index])
+                if estimator is None:
+                    estimator = building.result()
                 result = estimator.estimate(frame.image)
                 if frame.index < start:
                     continue  # warm-up
@@ -178,53 +190,21 @@ def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: 
                 if n % check_every == 0:
                     side.submit(people.update, frame.image, box)
                 if progress and n % 10 == 0:
-                    progress("pose", min(1.0, progress_share * (n + 1) / max(1, expected)))
+                    lo, hi = progress_span
+                    progress("pose", lo + (hi - lo) * min(1.0, (n + 1) / max(1, expected)))
     finally:
-        if own_people:
-            people.close()
-        if own_estimator:
-            estimator.close()
+        if building is not None and building.exception() is None:
+            building.result().close()
     times, indices, xy_norm, confidence = rows.arrays(empty=((0,), (0,), (0, 0, 2), (0, 0)))
     return _Chunk(times_s=times.astype(float), frames=indices.astype(np.int64), xy_norm=xy_norm.astype(float),
                   confidence=confidence.astype(float), camera_path_px=np.asarray(camera.path_px_, dtype=float),
-                  camera_width_px=camera.work_width_px,
-                  people_checked=people.checked_, people_with_others=people.with_others_)
+                  camera_width_px=camera.work_width_px)
 
 
-class _WorkerProcess:
-    """The second half of the pose pass in a fresh Python process (`python -m stridelens.pose._worker`).
+def _blazepose(config: Config) -> PoseEstimator:
+    from . import make_estimator
 
-    A plain subprocess rather than multiprocessing: spawning re-imports the caller's main module, which
-    breaks scripts without a `__main__` guard, and forking a process that already runs threads (a web
-    server, the decode thread) is unsafe.
-    """
-
-    def __init__(self, job: tuple):
-        env = {**os.environ, "GLOG_minloglevel": "2", "TF_CPP_MIN_LOG_LEVEL": "3"}
-        self._proc = subprocess.Popen([sys.executable, "-m", "stridelens.pose._worker"], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        self._job = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def result(self) -> _Chunk | None:
-        """The worker's chunk, or None when it failed (the caller then does that part itself)."""
-        out, err = self._proc.communicate(self._job)
-        if self._proc.returncode != 0:
-            log.warning("pose worker failed (%s); doing its part in this process", err.decode(errors="replace")[-500:])
-            return None
-        return pickle.loads(out)
-
-    def kill(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
-
-
-def worker_main() -> None:
-    """Entry point of the worker process: a pickled job on stdin, the pickled `_Chunk` on stdout."""
-    info, config, frames, all_pts, hide, warmup = pickle.loads(sys.stdin.buffer.read())
-    chunk = _pose_chunk(info, config, frames, all_pts, hide, warmup_frames=warmup)
-    sys.stdout.buffer.write(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+    return make_estimator("blazepose", config.pose)
 
 
 def _workers(config: Config) -> int:
@@ -233,20 +213,26 @@ def _workers(config: Config) -> int:
 
 
 def _plan(info: VideoInfo, config: Config) -> tuple[np.ndarray | None, int | None]:
-    """(all frame pts, first frame of the second half) when a two-process pass pays off, else (None, None)."""
-    if _workers(config) < 2 or config.video.start_s is not None or config.video.end_s is not None:
+    """(all frame pts, first frame of the second half) when the clip is cut in two, else (None, None).
+
+    Depends on the video only (not on the cores: see the module docstring)."""
+    if config.video.start_s is not None or config.video.end_s is not None:
         return None, None
     if (info.frame_count or 0) < 2 * _MIN_FRAMES_PER_WORKER:
         return None, None
     all_pts = frame_pts(info)
     if all_pts is None or len(all_pts) < 2 * _MIN_FRAMES_PER_WORKER or len(np.unique(all_pts)) != len(all_pts):
         return None, None
-    # the worker starts ~1.5 s late (process start, imports, model load): give it a little less
-    split = len(all_pts) // 2 + min(len(all_pts) // 10, 30)
+    # the second half also runs its warm-up frames: give it that much less
+    split = (len(all_pts) + _warmup_frames(info)) // 2
     return all_pts, split
 
 
-def _join(chunks: list[_Chunk], info: VideoInfo) -> PoseRun:
+def _warmup_frames(info: VideoInfo) -> int:
+    return int(round(_WARMUP_S * info.file_fps))
+
+
+def _join(chunks: list[_Chunk], info: VideoInfo, people) -> PoseRun:
     times = np.concatenate([c.times_s for c in chunks])
     if times.size == 0:
         raise InputError(f"{info.path}: no video frames could be decoded in the selected time range.",
@@ -262,39 +248,60 @@ def _join(chunks: list[_Chunk], info: VideoInfo) -> PoseRun:
     path = np.concatenate(paths)
     shift = float(np.max(np.linalg.norm(path - path[0], axis=1)) / chunks[0].camera_width_px * 100) \
         if len(path) > 1 else None
-    checked = sum(c.people_checked for c in chunks)
-    others = sum(c.people_with_others for c in chunks) / checked if checked else None
+    others = people.with_others_ / people.checked_ if people.checked_ else None
     return PoseRun(track=track, camera_shift_pct=shift, other_people_fraction=others)
 
 
 def estimate_poses(info: VideoInfo, config: Config, *, estimator: PoseEstimator | None = None,
-                   progress: ProgressFn | None = None, hide: dict[int, Box] | None = None,
-                   people=None) -> PoseRun:
+                   estimator_factory: EstimatorFactory | None = None, progress: ProgressFn | None = None,
+                   hide: dict[int, Box] | None = None, people=None) -> PoseRun:
     """Run the pose model over the video (streaming: memory does not grow with the video's length).
 
-    `hide` maps frame indices to boxes painted over before the pose model sees the frame: how a second
-    person in view is followed once the first has been analysed. An injected `estimator` or `people`
-    counter (tests) keeps the pass in this process.
+    Each half of the video gets a new model from `estimator_factory` (default: BlazePose). An injected
+    `estimator` or `people` counter (test fakes) runs one uncut pass instead. `hide` maps frame indices to
+    boxes painted over before the pose model sees the frame: how a second person in view is followed once
+    the first has been analysed.
     """
+    from .people import PeopleCounter
+
     all_pts, split = (None, None) if estimator is not None or people is not None else _plan(info, config)
-    if split is None:
-        chunks = [_pose_chunk(info, config, None, None, hide, estimator=estimator, people=people,
-                              progress=progress)]
-    else:
-        n = len(all_pts)
-        second_hide = {k: v for k, v in (hide or {}).items() if k >= split} or None
-        warmup = min(split, int(round(_WARMUP_S * info.file_fps)))
-        worker = _WorkerProcess((info, config, range(split, n), all_pts, second_hide, warmup))
+    own_people = people is None
+    people = people or PeopleCounter()  # one for both halves: its model looks at each frame on its own
+    try:
+        if split is None:
+            chunks = [_pose_chunk(info, config, None, None, hide, people, estimator=estimator,
+                                  estimator_factory=estimator_factory, progress=progress)]
+        else:
+            n = len(all_pts)
+            first = partial(_pose_chunk, info, config, range(0, split), all_pts, hide, people,
+                            estimator_factory=estimator_factory)
+            second = partial(_pose_chunk, info, config, range(split, n), all_pts,
+                             {k: v for k, v in (hide or {}).items() if k >= split} or None, people,
+                             estimator_factory=estimator_factory, warmup_frames=min(split, _warmup_frames(info)))
+            if _workers(config) >= 2:
+                chunks = _in_two_threads(first, second, progress)
+            else:
+                chunks = [first(progress=progress, progress_span=(0.0, split / n)),
+                          second(progress=progress, progress_span=(split / n, 1.0))]
+            log.debug("pose pass cut at frame %d of %d, %d worker(s)", split, n, min(2, _workers(config)))
+        if progress:
+            progress("pose", 1.0)
+        return _join(chunks, info, people)
+    finally:
+        if own_people:
+            people.close()
+
+
+def _in_two_threads(first: Callable[..., _Chunk], second: Callable[..., _Chunk], progress: ProgressFn | None
+                    ) -> list[_Chunk]:
+    """Both halves at once. The first reports progress for both: they advance at the same pace, and the cut
+    gives the second half its warm-up frames less."""
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-pose") as pool:
+        later = pool.submit(second, stop=stop)
+        later.add_done_callback(lambda f: stop.set() if not f.cancelled() and f.exception() else None)
         try:
-            first = _pose_chunk(info, config, range(0, split), all_pts, hide, progress=progress,
-                                progress_share=split / n)
-            second = worker.result()
-        finally:
-            worker.kill()
-        if second is None:
-            second = _pose_chunk(info, config, range(split, n), all_pts, second_hide, warmup_frames=warmup)
-        chunks = [first, second]
-        log.debug("pose pass in two processes, cut at frame %d of %d", split, n)
-    if progress:
-        progress("pose", 1.0)
-    return _join(chunks, info)
+            return [first(progress=progress, stop=stop), later.result()]
+        except BaseException:
+            stop.set()  # e.g. Ctrl-C, or a decode error in the first half: do not wait for the second
+            raise
