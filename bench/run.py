@@ -175,6 +175,10 @@ def bench_clip(clip: Path, options: dict, repeat: int = 1) -> dict:
     row["ratio_full_to_pose"] = row["full"]["fps"] / row["pose"]["fps"]
     row["ratio_full_no_video_to_pose"] = row["full_no_video"]["fps"] / row["pose"]["fps"]
     row["ratio_full_to_pose_two_models"] = row["full"]["fps"] / row["pose_two_models"]["fps"]
+    # the same ratio within each round: shows the machine's spread
+    full_n, pose_n = row["full"]["frames"], row["pose"]["frames"]
+    row["ratio_full_to_pose_by_round"] = [(full_n / f) / (pose_n / p) for p, f in
+                                          zip(row["pose"]["rounds_s"], row["full"]["rounds_s"], strict=True)]
     return row
 
 

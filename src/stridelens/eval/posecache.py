@@ -149,7 +149,7 @@ class PoseRunCache:
 
     def _key(self, path: Path, transform: FrameTransform, fps_override: float | None) -> str:
         st = path.stat()
-        pose = self.config.pose  # only what changes the keypoints (not e.g. the number of worker processes)
+        pose = self.config.pose  # only what changes the keypoints (not e.g. the number of workers)
         text = (f"{path.name}|{st.st_size}|{int(st.st_mtime)}|{transform.label}|{fps_override}|"
                 f"{pose.model_complexity},{pose.min_detection_confidence},{pose.min_tracking_confidence}|"
                 f"{self.config.video.max_height_px}|cut in two v1")
