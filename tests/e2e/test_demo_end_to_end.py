@@ -123,3 +123,25 @@ def test_pose_pass_gives_the_same_numbers_on_one_or_two_cores(demo_clip):
     assert np.array_equal(one.raw_track.time_s, two.raw_track.time_s)
     assert np.array_equal(one.raw_track.xy, two.raw_track.xy, equal_nan=True)
     assert [(c.ic_frame, c.to_frame) for c in one.contacts] == [(c.ic_frame, c.to_frame) for c in two.contacts]
+
+
+def test_truncated_copy_is_reported_on_the_pose_pass_that_cuts_the_clip(demo_clip, tmp_path):
+    """A copy cut short (index at the front, the last third of the data missing) is reported as truncated,
+    with the intact part to analyse, on the real pose pass: each half's reader only sees its own range, so
+    the cut must not hide the missing frames."""
+    import stridelens
+    from stridelens.errors import InputError
+
+    whole = tmp_path / "faststart.mp4"
+    with av.open(str(demo_clip)) as src, av.open(str(whole), "w", options={"movflags": "+faststart"}) as dst:
+        stream = dst.add_stream_from_template(src.streams.video[0])
+        for packet in src.demux(src.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = stream
+                dst.mux(packet)
+    cut = tmp_path / "copied_from_phone.mp4"
+    cut.write_bytes(whole.read_bytes()[:int(whole.stat().st_size * 0.64)])
+    with pytest.raises(InputError) as err:
+        stridelens.analyze(cut, workers=2)
+    assert "truncated" in err.value.message and "header announces 360 frames" in err.value.message
+    assert "--end" in err.value.advice

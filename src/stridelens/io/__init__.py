@@ -1,6 +1,16 @@
 """Video in: probing and frame reading. (Video out lives in `report.video`.)"""
 
-from .video import VideoFrame, VideoInfo, frame_pts, iter_frames, looks_like_video, picture_kind, prefetch, probe_video
+from .video import (
+                    VideoFrame,
+                    VideoInfo,
+                    frame_pts,
+                    iter_frames,
+                    looks_like_video,
+                    picture_kind,
+                    prefetch,
+                    probe_video,
+                    short_of_header,
+)
 
 __all__ = [
     "VideoFrame",
@@ -11,4 +21,5 @@ __all__ = [
     "picture_kind",
     "prefetch",
     "probe_video",
+    "short_of_header",
 ]

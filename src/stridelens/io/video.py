@@ -283,6 +283,11 @@ def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=turns)) if turns else image
 
 
+def short_of_header(info: VideoInfo, frames_found: int) -> bool:
+    """Far fewer frames than the header announces: a truncated copy (10 % slack for headers that round)."""
+    return bool(info.frame_count) and frames_found < 0.9 * info.frame_count
+
+
 def frame_pts(info: VideoInfo) -> np.ndarray | None:
     """Presentation timestamps of every frame, sorted (= the frames' 0-based indices), by demuxing only.
 
@@ -353,7 +358,7 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
             image = _upright(to_rgb.reformat(frame, format="rgb24").to_ndarray(), info.rotation_deg)
             yield VideoFrame(index=index, time_s=float(time_s), image=image)
         decoded = index + 1
-        if frames is None and config.end_s is None and info.frame_count and decoded < 0.9 * info.frame_count:
+        if frames is None and config.end_s is None and short_of_header(info, decoded):
             raise InputError(
                 f"{info.path}: the video is truncated: its header announces {info.frame_count} frames but only "
                 f"{decoded} could be decoded ({decoded / info.file_fps:.1f} s).",

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..config import Config
 from ..errors import InputError
-from ..io import VideoInfo, frame_pts, iter_frames, prefetch
+from ..io import VideoInfo, frame_pts, iter_frames, prefetch, short_of_header
 from ..tracking.track import Track
 from .base import PoseEstimator
 
@@ -223,6 +223,8 @@ def _plan(info: VideoInfo, config: Config) -> tuple[np.ndarray | None, int | Non
     all_pts = frame_pts(info)
     if all_pts is None or len(all_pts) < 2 * _MIN_FRAMES_PER_WORKER or len(np.unique(all_pts)) != len(all_pts):
         return None, None
+    if short_of_header(info, len(all_pts)):  # packets missing (a truncated copy): one uncut pass, whose
+        return None, None  # reader reports it as for any file (each half's reader sees only its own range)
     # the second half also runs its warm-up frames: give it that much less
     split = (len(all_pts) + _warmup_frames(info)) // 2
     return all_pts, split
