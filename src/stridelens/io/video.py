@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import av
 import numpy as np
@@ -323,7 +323,9 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
     config = config or VideoConfig()
     container = _open(Path(info.path), ignore_editlist=not info.timestamps_usable)
     stream = container.streams.video[0]
-    stream.thread_type = "AUTO"  # frame threads: decoding overlaps with inference on the other core
+    # no frame threads: every reader already runs in a thread of its own beside the pose model or the drawing
+    # (`prefetch`), and FFmpeg's frame threads cost 25-35 % more CPU per frame (demo: 1.30 vs 1.04 s of CPU
+    # for 360 frames to RGB), CPU that the two pose models need (docs/performance.md, fourth round)
     factor = info.slowmo_factor
     # one converter per reader: `frame.to_ndarray(format=...)` sets up a new swscale context for every frame,
     # which cost more than decoding (demo: 106 -> 240 frames/s decoded to RGB, identical pixels)
@@ -331,12 +333,14 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
     first_pts_s: float | None = None
     index = -1
     index_of_pts: dict[int, int] | None = None
+    skip_before_pts: int | None = None
     if frames is not None and all_pts is not None and frames.start > 0:
         index_of_pts = {int(p): i for i, p in enumerate(all_pts)}
         first_pts_s = float(all_pts[0] * stream.time_base)
-        container.seek(int(all_pts[frames.start]), stream=stream, backward=True, any_frame=False)
+        skip_before_pts = int(all_pts[frames.start])
+        container.seek(skip_before_pts, stream=stream, backward=True, any_frame=False)
     try:
-        for frame in container.decode(stream):
+        for frame in _decoded(container, stream, skip_before_pts):
             index = index_of_pts.get(frame.pts, -1) if index_of_pts is not None else index + 1
             if frames is not None and index < frames.start:
                 continue
@@ -357,14 +361,11 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
                                          height=int(round(frame.height * scale / 2)) * 2)
             image = _upright(to_rgb.reformat(frame, format="rgb24").to_ndarray(), info.rotation_deg)
             yield VideoFrame(index=index, time_s=float(time_s), image=image)
-        decoded = index + 1
-        if frames is None and config.end_s is None and short_of_header(info, decoded):
-            raise InputError(
-                f"{info.path}: the video is truncated: its header announces {info.frame_count} frames but only "
-                f"{decoded} could be decoded ({decoded / info.file_fps:.1f} s).",
-                f"Copy the file again from the phone, or analyse the intact part with --end "
-                f"{max(0.0, (decoded - 1) / info.file_fps / factor):.1f}.")
+        if frames is None and config.end_s is None and short_of_header(info, index + 1):
+            raise _truncated(info, index + 1)
     except av.error.FFmpegError as exc:
+        if frames is None and config.end_s is None and index >= 0 and short_of_header(info, index + 1):
+            raise _truncated(info, index + 1) from exc  # a copy cut short: its last packet is incomplete
         at = f"after frame {index} ({(index / info.file_fps):.1f} s)" if index > 0 else "at the start"
         raise InputError(
             f"{info.path}: the video is damaged or truncated: decoding failed {at} ({exc}).",
@@ -372,6 +373,33 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
         ) from exc
     finally:
         container.close()
+
+
+def _truncated(info: VideoInfo, decoded: int) -> InputError:
+    """A copy whose frames stop well before the count its header announces, with the intact part to analyse."""
+    return InputError(
+        f"{info.path}: the video is truncated: its header announces {info.frame_count} frames but only "
+        f"{decoded} could be decoded ({decoded / info.file_fps:.1f} s).",
+        f"Copy the file again from the phone, or analyse the intact part with --end "
+        f"{max(0.0, (decoded - 1) / info.file_fps / info.slowmo_factor):.1f}.")
+
+
+def _decoded(container: Any, stream: Any, skip_before_pts: int | None) -> Iterator[av.VideoFrame]:
+    """`container.decode(stream)`, except that after a seek the frames that no other frame refers to are not
+    decoded at all until `skip_before_pts`: they are dropped anyway, and the keyframe before a cut can lie far
+    back (the demo's second half starts 172 frames after its keyframe: 0.35 of 0.79 s of decoding saved)."""
+    if skip_before_pts is None:
+        yield from container.decode(stream)
+        return
+    context = stream.codec_context
+    skipping = False
+    for packet in container.demux(stream):
+        # decided per packet, before it is decoded (no frame threads: a packet is decoded when it is sent)
+        skip = packet.pts is not None and packet.pts < skip_before_pts
+        if skip != skipping:
+            context.skip_frame = "NONREF" if skip else "DEFAULT"
+            skipping = skip
+        yield from packet.decode()
 
 
 T = TypeVar("T")

@@ -109,7 +109,8 @@ def _rename_no_clobber(tmp: Path, out: Path) -> None:
 def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: bool = False,
                   video: bool = True, progress: Callable[[str, float], None] | None = None) -> Path:
     """Write all outputs atomically into `out_dir`; return it."""
-    from .html import write_html
+    from .html import still_steps, write_html
+    from .stills import StillFrames
     from .video import write_annotated_video
 
     out = Path(out_dir)
@@ -128,15 +129,18 @@ def write_outputs(analysis: Any, out_dir: str | os.PathLike[str], *, overwrite: 
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-video") as pool:
             # the video pass (decode, draw, encode: mostly outside the GIL) runs beside the data files and
-            # the HTML report (matplotlib, mostly Python): together they use both cores
-            encoding = pool.submit(write_annotated_video, analysis, tmp / "annotated.mp4", progress=progress) \
-                if video and is_video(analysis.video) else None  # marker and keypoint files have no frames
+            # the HTML report (matplotlib, mostly Python): together they use both cores; it hands the report
+            # the frames of its stills, which then need no decoding of their own
+            with_video = video and is_video(analysis.video)  # marker and keypoint files have no frames
+            still_frames = StillFrames(analysis, still_steps(analysis)) if with_video else None
+            encoding = pool.submit(write_annotated_video, analysis, tmp / "annotated.mp4", progress=progress,
+                                   stills=still_frames) if with_video else None
             try:
                 report = to_report(analysis)
                 write_json(report, tmp / "analysis.json")
                 write_steps_csv(report, tmp / "steps.csv")
                 write_keypoints_parquet(analysis, tmp / "keypoints.parquet")
-                write_html(report, analysis, tmp / "report.html")
+                write_html(report, analysis, tmp / "report.html", still_frames=still_frames)
             except BaseException:
                 if encoding is not None:
                     encoding.cancel()

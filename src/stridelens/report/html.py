@@ -15,11 +15,14 @@ from datetime import datetime
 from html import escape
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .schema import AnalysisReport
 from .targets import KeyNumber, Target, band_status, key_numbers, targets
 from .wording import GLOSSARY, HEADLINE, PILL, SEVERITY
+
+if TYPE_CHECKING:
+    from .stills import StillFrames
 
 __all__ = ["pm_text", "render_html", "write_html"]
 
@@ -310,18 +313,30 @@ def _still_card(title: str, step_no: int, step: Any, still: Any, config: Any) ->
             f'{_e(mid)}</figcaption></figure></div></div>')
 
 
-def _stills(report: AnalysisReport, analysis: Any) -> str:
-    from .stills import step_stills
-
-    v = report.verdict
-    picks = [(i, t) for i, t in ((v.typical_step, "Most typical step"),
-                                 (v.worst_step, "The step furthest from the line" if v.label == "neutral"
+def _still_picks(label: str, typical: int | None, worst: int | None) -> list[tuple[int, str]]:
+    """(step index, title) of the steps the report shows as stills: the most typical and the worst."""
+    picks = [(i, t) for i, t in ((typical, "Most typical step"),
+                                 (worst, "The step furthest from the line" if label == "neutral"
                                   else "The step that shows it most")) if i is not None]
     if len(picks) == 2 and picks[0][0] == picks[1][0]:
         picks = [(picks[0][0], "Most typical step (also the one that shows it most)")]
+    return picks
+
+
+def still_steps(analysis: Any) -> list[int]:
+    """Indices of the steps whose stills report.html shows (what `StillFrames` collects for it)."""
+    v = analysis.verdict
+    return [i for i, _ in _still_picks(v.label, v.typical_step_index, v.worst_step_index)]
+
+
+def _stills(report: AnalysisReport, analysis: Any, frames: StillFrames | None) -> str:
+    from .stills import step_stills
+
+    v = report.verdict
+    picks = _still_picks(v.label, v.typical_step, v.worst_step)
     body = '<p>No step was measured with enough confidence to show.</p>'
     if picks:
-        stills = step_stills(analysis, [i for i, _ in picks])
+        stills = step_stills(analysis, [i for i, _ in picks], frames=frames)
         cards = [_still_card(title, i + 1, report.steps[i], stills[i], analysis.config)
                  for i, title in picks if i in stills]
         if cards:
@@ -429,12 +444,13 @@ def _glossary(report: AnalysisReport) -> str:
             f'<dl class="glossary">{items}</dl></section>')
 
 
-def render_html(report: AnalysisReport, analysis: Any) -> str:
-    """The report page as one self-contained HTML string (see module docstring)."""
+def render_html(report: AnalysisReport, analysis: Any, *, still_frames: StillFrames | None = None) -> str:
+    """The report page as one self-contained HTML string (see module docstring). The stills' frames come
+    from `still_frames` where given (the annotated video's pass), else they are decoded here."""
     config = analysis.config
     body = "".join([
         _header(report), _verdict(report, config), _key_numbers(report, config), _plots(analysis),
-        _stills(report, analysis), _drills(report), _findings(report, config), _quality(report),
+        _stills(report, analysis, still_frames), _drills(report), _findings(report, config), _quality(report),
         _step_table(report, config), _glossary(report),
     ])
     footer = (f"<footer>Made with stridelens {_e(report.stridelens_version)} · analysis.json schema "
@@ -446,6 +462,7 @@ def render_html(report: AnalysisReport, analysis: Any) -> str:
             f'<body><main>{body}{footer}</main></body></html>\n')
 
 
-def write_html(report: AnalysisReport, analysis: Any, path: Path) -> None:
+def write_html(report: AnalysisReport, analysis: Any, path: Path, *, still_frames: StillFrames | None = None
+               ) -> None:
     """Write report.html for `report` (analysis.json content) and its `analysis` (tracks, video) to `path`."""
-    Path(path).write_text(render_html(report, analysis), encoding="utf-8")
+    Path(path).write_text(render_html(report, analysis, still_frames=still_frames), encoding="utf-8")

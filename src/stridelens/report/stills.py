@@ -1,6 +1,7 @@
 """Still images of single steps for the HTML report: the landing and the midstance frame, annotated.
 
-The frames are decoded again from the video (one pass, stopping at the last one needed), cropped around
+The frames come from the annotated video's pass, which decodes every frame anyway (`StillFrames`), or,
+without that pass, are decoded around each step (a seek to the keyframe before it); they are cropped around
 the runner, scaled down and drawn on with the same `report.draw` functions as the annotated video, then
 JPEG-encoded so the self-contained report stays small. Marker and keypoint files (`sources`) have no
 frames: the stick figure is drawn on a plain canvas of the same crop, with the floor line.
@@ -8,19 +9,20 @@ frames: the stick figure is drawn on a plain canvas of the same crop, with the f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
 import numpy as np
 
-from ..io import iter_frames
+from ..io import frame_pts, iter_frames
 from ..sources.recording import is_video
 from .draw import COLOURS, Overlay, View, draw_foot_ahead, status_colour
 from .targets import band_status, targets
 
-__all__ = ["StepStill", "step_stills"]
+__all__ = ["StepStill", "StillFrames", "step_stills"]
 
 STILL_HEIGHT_PX = 540
 JPEG_QUALITY = 80
@@ -69,19 +71,57 @@ def _foot_text(step: Any) -> str:
     return f"{abs(v):.0f}% leg {'ahead of' if v >= 0 else 'behind'} COM"
 
 
-def _decode(analysis: Any, rows: list[int]) -> dict[int, np.ndarray]:
+class StillFrames:
+    """The frames of some steps' stills, handed over by a pass that decodes the whole video anyway (the
+    annotated video's), so the stills decode nothing themselves: on the demo their own decoding had been
+    two passes from the clip's start, ~1 s of CPU beside the video pass (docs/performance.md, fourth round).
+
+    The pass calls `offer` with every raw frame and `close` when it ends, however it ends; `wait` blocks
+    until every wanted frame came or the pass ended, and returns what came (the rest is decoded as usual).
+    """
+
+    def __init__(self, analysis: Any, step_indices: Iterable[int]):
+        steps = analysis.steps
+        self.wanted = {int(f) for i in step_indices if 0 <= i < len(steps)
+                       for f in (steps[i].ic_frame, steps[i].midstance_frame)}
+        self._images: dict[int, np.ndarray] = {}
+        self._done = threading.Event()
+        if not self.wanted:
+            self._done.set()
+
+    def offer(self, frame_index: int, image_rgb: np.ndarray) -> None:
+        if frame_index in self.wanted and frame_index not in self._images:
+            self._images[frame_index] = image_rgb.copy()  # the pass draws on its own image next
+            if len(self._images) == len(self.wanted):
+                self._done.set()
+
+    def close(self) -> None:
+        self._done.set()
+
+    def wait(self) -> dict[int, np.ndarray]:
+        self._done.wait()
+        return dict(self._images)
+
+
+def _decode(analysis: Any, rows: list[int], all_pts: np.ndarray | None) -> dict[int, np.ndarray]:
     """Upright RGB images of the analysed `rows`, by file frame index.
 
-    Decodes with the time window narrowed to these rows: frames before it are decoded but not converted
-    to RGB, and decoding stops after it, so a still late in a long video stays cheap.
+    With the frames' timestamps (`all_pts`) the reader seeks to the keyframe before the first row; without
+    them it decodes from the start with the time window narrowed to these rows (frames before it are
+    decoded but not converted to RGB). Either way decoding stops after the last row.
     """
     track = analysis.clean_track
     wanted = {int(track.frame_index[r]) for r in rows}
-    half_frame_s = 0.5 / track.fps
-    config = replace(analysis.config.video, start_s=float(track.time_s[min(rows)]) - half_frame_s,
-                     end_s=float(track.time_s[max(rows)]) + half_frame_s)
+    if all_pts is not None:
+        reader = iter_frames(analysis.video, replace(analysis.config.video, start_s=None, end_s=None),
+                             frames=range(min(wanted), max(wanted) + 1), all_pts=all_pts)
+    else:
+        half_frame_s = 0.5 / track.fps
+        reader = iter_frames(analysis.video, replace(analysis.config.video,
+                                                     start_s=float(track.time_s[min(rows)]) - half_frame_s,
+                                                     end_s=float(track.time_s[max(rows)]) + half_frame_s))
     images: dict[int, np.ndarray] = {}
-    for frame in iter_frames(analysis.video, config):
+    for frame in reader:
         if frame.index in wanted:
             images[frame.index] = frame.image
             if len(images) == len(wanted):
@@ -102,20 +142,23 @@ def _canvas(analysis: Any, box: tuple[int, int, int, int]) -> np.ndarray:
     return image
 
 
-def step_stills(analysis: Any, step_indices: Sequence[int], *, overlay: Overlay | None = None
-                ) -> dict[int, StepStill]:
+def step_stills(analysis: Any, step_indices: Sequence[int], *, overlay: Overlay | None = None,
+                frames: StillFrames | None = None) -> dict[int, StepStill]:
     """Annotated JPEG stills (landing and midstance) of the steps `step_indices` (indices into `steps`).
 
-    Steps whose frames cannot be decoded or located are left out of the result.
+    Frames come from `frames` (handed over by the annotated video's pass) where it has them, else they are
+    decoded here. Steps whose frames cannot be decoded or located are left out of the result.
     """
     overlay = overlay or Overlay(analysis)
     by_index = {s.index: s for s in overlay.steps}
     wanted = [by_index[i] for i in dict.fromkeys(step_indices) if i in by_index]
     frame_of = analysis.clean_track.frame_index
     video = is_video(analysis.video)
-    images: dict[int, np.ndarray] = {}
-    for s in wanted if video else ():  # one short decode per step: steps may lie far apart in a long video
-        images.update(_decode(analysis, [s.ic_row, s.mid_row]))
+    images: dict[int, np.ndarray] = frames.wait() if frames is not None and video else {}
+    missing = [s for s in wanted if video and any(int(frame_of[r]) not in images for r in (s.ic_row, s.mid_row))]
+    all_pts = frame_pts(analysis.video) if missing else None
+    for s in missing:  # one short decode per step: steps may lie far apart in a long video
+        images.update(_decode(analysis, [s.ic_row, s.mid_row], all_pts))
     info = analysis.video
     foot_target = next(t for t in targets(analysis.config) if t.key == "foot_ahead_com_pct")
     out = {}

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..io import iter_frames, prefetch
 from .draw import Overlay, View
+from .stills import StillFrames
 
 __all__ = ["write_annotated_video"]
 
@@ -104,14 +105,15 @@ class _EncoderThread:
             self._thread.join()
 
 
-def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str, float], None] | None = None
-                          ) -> None:
+def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str, float], None] | None = None,
+                          stills: StillFrames | None = None) -> None:
     """Write annotated.mp4 for `analysis` (a `pipeline.Analysis`) to `path`.
 
     Each analysed frame gets the skeleton (cleaned keypoints), the stance ankle -> hip -> shoulder line
     coloured by the step's hip offset (green within the neutral band, amber/red beyond), the centre of
     mass, a ring at each landing foot (labelled L/R) and a panel with cadence so far and the lean and hip
-    offset of the last midstance. `progress(stage, fraction)` is called with stage "video".
+    offset of the last midstance. `progress(stage, fraction)` is called with stage "video". The frames of the
+    report's stills are handed to `stills` on the way (it is closed when the pass ends, however it ends).
     """
     info = analysis.video
     overlay = Overlay(analysis)
@@ -122,12 +124,17 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
     container = stream = None
     encoder: _EncoderThread | None = None
     written = 0
+    if max_height is not None and stills is not None:
+        stills.close()  # the stills are cut from full-size frames: they decode their own
+        stills = None
     try:
         for frame in prefetch(iter_frames(info, analysis.config.video, max_height_px=max_height)):
             row = overlay.row_of_frame.get(frame.index)
             if row is None:
                 continue
             img = frame.image
+            if stills is not None:
+                stills.offer(frame.index, img)
             if container is None:
                 h, w = (img.shape[0] // 2) * 2, (img.shape[1] // 2) * 2
                 container, stream = _open_output(Path(path), w, h, rate)
@@ -145,6 +152,8 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
         if encoder is not None:
             encoder.finish()
     finally:
+        if stills is not None:
+            stills.close()
         if encoder is not None:
             encoder.stop()
         if container is not None:
