@@ -133,3 +133,47 @@ def test_looks_like_video_by_content(tmp_path):
     (tmp_path / "notes.txt").write_text("not a video\n" * 50)
     assert not looks_like_video(tmp_path / "notes.txt")
     assert not looks_like_video(tmp_path / "missing.mp4")
+
+
+def _b_frame_video(path, frames: int = 90):
+    """H.264 with one keyframe and B-frames that nothing refers to (no B-pyramid), like many phone exports."""
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 255, (96, 128 + frames, 3), dtype=np.uint8)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 128, 96, "yuv420p"
+        stream.options = {"g": "600", "bframes": "3", "b-pyramid": "none", "x264-params": "scenecut=0"}
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(base[:, i:i + 128]), format="rgb24")
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+def test_a_reader_that_seeks_gives_the_same_frames_as_one_from_the_start(tmp_path):
+    info = probe_video(_b_frame_video(tmp_path / "b.mp4"))
+    whole = {f.index: f for f in iter_frames(info)}
+    pts = frame_pts(info)
+    for start in (1, 30, 61, 80):
+        part = list(iter_frames(info, frames=range(start, start + 8), all_pts=pts))
+        assert [f.index for f in part] == list(range(start, min(start + 8, 90)))
+        for f in part:
+            assert np.array_equal(f.image, whole[f.index].image) and f.time_s == whole[f.index].time_s
+
+
+def test_after_a_seek_frames_nothing_refers_to_are_not_decoded_before_the_cut(tmp_path):
+    from stridelens.io.video import _decoded
+
+    info = probe_video(_b_frame_video(tmp_path / "b.mp4"))
+    pts = frame_pts(info)
+    cut = int(pts[61])
+    with av.open(info.path) as container:
+        stream = container.streams.video[0]
+        container.seek(cut, stream=stream, backward=True, any_frame=False)  # the keyframe: frame 0
+        before = [f.pts for f in _decoded(container, stream, cut) if f.pts < cut]
+        container.seek(cut, stream=stream, backward=True, any_frame=False)
+        after = [f.pts for f in _decoded(container, stream, cut) if f.pts >= cut]
+    assert len(before) < 0.5 * 61, "the B-frames before the cut were decoded"
+    assert after == [int(p) for p in pts[61:]]

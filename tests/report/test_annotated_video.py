@@ -108,3 +108,44 @@ def test_demo_clip_end_to_end(demo_clip, tmp_path):
     text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert text.count("data:image/jpeg;base64,") >= 2 and "http://" not in text.replace(
         'xmlns="http://www.w3.org/2000/svg"', "").replace('xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+
+
+def test_the_video_pass_hands_the_report_its_still_frames(any_analysis, tmp_path, monkeypatch):
+    """The stills come from the annotated video's decoding: the same pictures as decoding them anew, and no
+    decoding of their own."""
+    from stridelens.report import stills as stills_module
+    from stridelens.report.html import still_steps
+    from stridelens.report.stills import StillFrames, step_stills
+
+    picks = still_steps(any_analysis)
+    assert picks, "the synthetic runner has steps to show"
+    decoded = step_stills(any_analysis, picks)
+    frames = StillFrames(any_analysis, picks)
+    write_annotated_video(any_analysis, tmp_path / "annotated.mp4", stills=frames)
+    assert set(frames.wait()) == frames.wanted
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("the stills decoded the video again")
+
+    monkeypatch.setattr(stills_module, "iter_frames", no_decoding)
+    handed = step_stills(any_analysis, picks, frames=frames)
+    assert {i: (s.landing_jpeg, s.midstance_jpeg) for i, s in handed.items()} == \
+        {i: (s.landing_jpeg, s.midstance_jpeg) for i, s in decoded.items()}
+
+
+def test_stills_are_still_made_when_the_video_pass_fails(any_analysis, tmp_path, monkeypatch):
+    """A video pass that ends early closes its hand-over, so the report never waits for it forever; the stills
+    then decode their own frames."""
+    from stridelens.report.html import still_steps
+    from stridelens.report.stills import StillFrames, step_stills
+
+    picks = still_steps(any_analysis)
+    frames = StillFrames(any_analysis, picks)
+
+    def broken_encoder(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(video_module, "_open_output", broken_encoder)
+    with pytest.raises(OSError):
+        write_annotated_video(any_analysis, tmp_path / "annotated.mp4", stills=frames)
+    assert set(step_stills(any_analysis, picks, frames=frames)) == set(step_stills(any_analysis, picks))
