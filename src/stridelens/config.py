@@ -50,6 +50,8 @@ class TrackingConfig:
     # swing foot peaks near 20 m/s (~20 leg lengths/s) relative to the camera, heuristic
     max_jump_segment_s: float = 0.06  # a stretch between two jumps shorter than this is rejected, heuristic
     despike_window_s: float = 0.17  # running-median window for outlier rejection (5 frames at 30 fps)
+    despike_max_window_frames: int = 7  # ... but never more frames than this: a longer window cuts the corner
+    # of each landing and rejected genuine foot points (docs/accuracy.md "Tuning from the stress sweep")
     despike_mad_k: float = 5.0  # outlier when |x - median| > k * 1.4826 * MAD, heuristic
     despike_min_px_pct: float = 4.0  # ... and more than this % of leg length, heuristic
     max_gap_s: float = 0.25  # longer gaps stay missing (about one step), heuristic
