@@ -20,6 +20,7 @@ from ..tracking.track import Track
 __all__ = ["Contact", "FootSpeedContactDetector", "estimate_step_period_s", "relabel_legs"]
 
 Side = Literal["L", "R"]
+_Stance = tuple[int, int, float, float, float, float]  # see FootSpeedContactDetector._stances
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class Contact:
     to_time_s: float
     confidence: float  # 0-1, mean keypoint confidence of the foot over the stance
     relabelled: bool = False  # the pose model had this stance foot under the other side's label
+    ic_row_subframe: float | None = None  # fractional row of the landing, in (ic_row - 1, ic_row]: where the
+    # foot's speed crossed the IC threshold (`FootSpeedContactDetector`); None: ic_row. Values "at IC" are read here
 
 
 def _filled(x: np.ndarray) -> np.ndarray:
@@ -128,6 +131,9 @@ class FootSpeedContactDetector:
        TO the last frame the toe still moves back at >= `to_speed_fraction * v`. Zeni et al. 2008 take
        the fore-aft extremes instead; on video those come 1-2 frames before IC and after TO (the foot
        retracts before landing and keeps travelling back after lifting), hence the speed thresholds.
+       The landing itself lies between the frame before IC and IC: where the speed crosses the threshold,
+       interpolated linearly (`Contact.ic_row_subframe`). The metrics read "at IC" are read at that
+       instant, not up to a frame after it (see `_crossing_row`).
     5. Runs that are too short, or cut by the clip's start or end or by missing data, are dropped,
        never invented.
     6. Feet alternate strictly in running, so naming them is one choice per unbroken sequence of steps:
@@ -165,8 +171,9 @@ class FootSpeedContactDetector:
         self.contacts_ = self._name_feet(track, scene, stances)
         return self
 
-    def _stances(self, track: Track, scene: Scene) -> list[tuple[int, int, float, float, float]]:
-        """(ic_row, to_row, left-label fraction, median height, confidence) of each stance, both feet."""
+    def _stances(self, track: Track, scene: Scene) -> list[_Stance]:
+        """(ic_row, to_row, left-label fraction, median height, confidence, sub-frame IC row) of each stance,
+        both feet."""
         hip_x = track.mid("left_hip", "right_hip")[:, 0]
         stride_rows = 2 * self.step_period_s_ / track.dt_s
         found = []
@@ -176,7 +183,7 @@ class FootSpeedContactDetector:
         return _drop_duplicates(found)
 
     def _label_stances(self, track: Track, scene: Scene, label: str, hip_x: np.ndarray,
-                       stride_rows: float) -> list[tuple[int, int, float, float, float]]:
+                       stride_rows: float) -> list[_Stance]:
         cfg = self.config
         t = track.time_s
         xr = _foot_x(track, label) - hip_x
@@ -224,13 +231,12 @@ class FootSpeedContactDetector:
             if h - floor_y > cfg.floor_band_pct / 100 * scene.leg_length_px:
                 continue  # moving back but in the air: not a stance
             out.append((ic, to, 1.0 if label == "L" else 0.0, h + scene.floor_y_px.get(label, 0.0),
-                        float(nanmean(conf[ic:to + 1]))))
+                        float(nanmean(conf[ic:to + 1])), _crossing_row(v, ic, -cfg.ic_speed_fraction * speed)))
         self.stance_speed_px_s_ = speed if not np.isfinite(self.stance_speed_px_s_) else \
             (self.stance_speed_px_s_ + speed) / 2
         return out
 
-    def _name_feet(self, track: Track, scene: Scene, stances: list[tuple[int, int, float, float, float]]
-                   ) -> list[Contact]:
+    def _name_feet(self, track: Track, scene: Scene, stances: list[_Stance]) -> list[Contact]:
         if not stances:
             return []
         t = track.time_s
@@ -269,14 +275,26 @@ class FootSpeedContactDetector:
         self.side_cue_ = max(set(cues), key=cues.count)
         return [Contact(side=sides[i], ic_row=ic, to_row=to, ic_frame=int(track.frame_index[ic]),
                         to_frame=int(track.frame_index[to]), ic_time_s=float(t[ic]), to_time_s=float(t[to]),
-                        confidence=c, relabelled=(left_frac >= 0.5) != (sides[i] == "L"))
-                for i, (ic, to, left_frac, _h, c) in enumerate(stances)]
+                        confidence=c, relabelled=(left_frac >= 0.5) != (sides[i] == "L"), ic_row_subframe=ic_sub)
+                for i, (ic, to, left_frac, _h, c, ic_sub) in enumerate(stances)]
 
 
-def _drop_duplicates(stances: list[tuple[int, int, float, float, float]]
-                     ) -> list[tuple[int, int, float, float, float]]:
+def _crossing_row(v: np.ndarray, ic: int, threshold: float) -> float:
+    """Fractional row in (ic - 1, ic] where the speed `v` falls through `threshold` (linear interpolation).
+
+    IC is the first frame at or past the threshold, so the crossing lies up to a frame before it; reading
+    the values "at IC" at the IC frame itself read them on average half a frame after the landing the
+    threshold marks, a bias that grows as the frame rate falls (at 30 fps 17 ms, in which the shin turns
+    by several degrees: docs/accuracy.md "Tuning from the stress sweep").
+    """
+    if ic < 1 or not (np.isfinite(v[ic - 1]) and np.isfinite(v[ic])) or not v[ic - 1] > threshold >= v[ic]:
+        return float(ic)
+    return float(ic - 1 + (v[ic - 1] - threshold) / (v[ic - 1] - v[ic]))
+
+
+def _drop_duplicates(stances: list[_Stance]) -> list[_Stance]:
     """One physical stance seen in both label channels (the model swapped labels): keep the longer."""
-    out: list[tuple[int, int, float, float, float]] = []
+    out: list[_Stance] = []
     for s in stances:
         if out and s[0] <= out[-1][1]:  # overlaps the previous one
             overlap = min(s[1], out[-1][1]) - s[0]

@@ -103,6 +103,19 @@ def _flat_foot_angle_deg(heel: np.ndarray, toe: np.ndarray, c: Contact) -> float
     return float(value)
 
 
+def _at_row(points: np.ndarray, row: float, fallback_row: int) -> np.ndarray:
+    """(2,) point at a fractional row, linearly interpolated; the fallback row's point where either
+    neighbour is missing."""
+    i0 = int(np.floor(row))
+    w = row - i0
+    if w < 1e-9:
+        return points[i0]
+    a, b = points[i0], points[min(i0 + 1, len(points) - 1)]
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return points[fallback_row]
+    return (1 - w) * a + w * b
+
+
 def _next_contact(contacts: list[Contact], i: int, same_side: bool) -> Contact | None:
     for c in contacts[i + 1:]:
         if (c.side == contacts[i].side) == same_side:
@@ -116,7 +129,9 @@ def compute_steps(track: Track, scene: Scene, contacts: list[Contact], step_peri
 
     `track` is in runner coordinates (`tracking.orient`). Step and stride times that do not follow
     directly (a missed contact in between: more than 1.5 expected periods) are left out rather than
-    reported as one long step.
+    reported as one long step. The values "at IC" (foot ahead of the COM and hip, shank angle, knee
+    flexion, strike angle) are read at the landing instant `Contact.ic_row_subframe` where the detector
+    gives one (interpolated between the frame before IC and IC), else at the IC frame.
     """
     cfg = config or MetricsConfig()
     com, _ = centre_of_mass(track)
@@ -142,10 +157,14 @@ def compute_steps(track: Track, scene: Scene, contacts: list[Contact], step_peri
             stride_time = math.nan
         contact_s = c.to_time_s - c.ic_time_s
         flight_s = (nxt.ic_time_s - c.to_time_s) if nxt and math.isfinite(step_time) else math.nan
-        heel_or_ankle = heel[c.ic_row] if np.isfinite(heel[c.ic_row]).all() else ankle[c.ic_row]
-        foot_ahead_com = heel_or_ankle[0] - com[c.ic_row, 0]
-        foot_ahead_hip = heel_or_ankle[0] - hip[c.ic_row, 0]
-        strike = _foot_angle_deg(heel[c.ic_row], toe[c.ic_row]) - _flat_foot_angle_deg(heel, toe, c)
+        ic_row = c.ic_row if c.ic_row_subframe is None else c.ic_row_subframe
+        at_ic = {name: _at_row(p, ic_row, c.ic_row) for name, p in
+                 (("heel", heel), ("toe", toe), ("ankle", ankle), ("knee", knee), ("side_hip", side_hip),
+                  ("hip", hip), ("com", com))}
+        heel_or_ankle = at_ic["heel"] if np.isfinite(at_ic["heel"]).all() else at_ic["ankle"]
+        foot_ahead_com = heel_or_ankle[0] - at_ic["com"][0]
+        foot_ahead_hip = heel_or_ankle[0] - at_ic["hip"][0]
+        strike = _foot_angle_deg(at_ic["heel"], at_ic["toe"]) - _flat_foot_angle_deg(heel, toe, c)
         # vertical oscillation: COM peak-to-peak from this IC to the next contralateral IC
         step_end = nxt.ic_row if nxt and math.isfinite(step_time) else c.to_row
         com_y = com[c.ic_row:step_end + 1, 1]
@@ -175,8 +194,8 @@ def compute_steps(track: Track, scene: Scene, contacts: list[Contact], step_peri
             foot_ahead_hip_pct=_val(foot_ahead_hip * pct),
             foot_ahead_com_cm=_val(scene.to_cm(foot_ahead_com)) if scene.px_per_m else None,
             foot_ahead_hip_cm=_val(scene.to_cm(foot_ahead_hip)) if scene.px_per_m else None,
-            shank_angle_ic_deg=_val(lean_deg(ankle[c.ic_row], knee[c.ic_row]) * -1),
-            knee_flexion_ic_deg=_val(knee_flex[0]),
+            shank_angle_ic_deg=_val(lean_deg(at_ic["ankle"], at_ic["knee"]) * -1),
+            knee_flexion_ic_deg=_val(flexion_deg(at_ic["side_hip"], at_ic["knee"], at_ic["ankle"])),
             knee_flexion_mid_deg=_val(nanmax(knee_peak)) if np.isfinite(knee_peak).any() else None,
             hip_extension_to_deg=_val(extension_behind_deg(hip[c.to_row], shoulder[c.to_row], knee[c.to_row])),
             foot_strike_angle_deg=_val(strike),
