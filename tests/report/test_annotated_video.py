@@ -149,3 +149,25 @@ def test_stills_are_still_made_when_the_video_pass_fails(any_analysis, tmp_path,
     with pytest.raises(OSError):
         write_annotated_video(any_analysis, tmp_path / "annotated.mp4", stills=frames)
     assert set(step_stills(any_analysis, picks, frames=frames)) == set(step_stills(any_analysis, picks))
+
+
+def test_a_video_pass_that_fails_before_its_first_frame_still_releases_the_report(any_analysis, tmp_path,
+                                                                                  monkeypatch):
+    from stridelens.report.html import still_steps
+    from stridelens.report.stills import StillFrames
+
+    frames = StillFrames(any_analysis, still_steps(any_analysis))
+
+    def broken_overlay(*args, **kwargs):
+        raise RuntimeError("overlay failed")
+
+    monkeypatch.setattr(video_module, "Overlay", broken_overlay)
+    with pytest.raises(RuntimeError):
+        write_annotated_video(any_analysis, tmp_path / "annotated.mp4", stills=frames)
+    import threading
+
+    waiter = threading.Thread(target=frames.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout=10)
+    assert not waiter.is_alive(), "the report would wait forever for the failed pass"
+    assert frames.wait() == {}  # nothing came: the report decodes its own frames

@@ -74,7 +74,7 @@ def _foot_text(step: Any) -> str:
 class StillFrames:
     """The frames of some steps' stills, handed over by a pass that decodes the whole video anyway (the
     annotated video's), so the stills decode nothing themselves: on the demo their own decoding had been
-    two passes from the clip's start, ~1 s of CPU beside the video pass (docs/performance.md, fourth round).
+    two passes from the clip's start, 0.7-0.8 s of CPU beside the video pass (docs/performance.md, fourth round).
 
     The pass calls `offer` with every raw frame and `close` when it ends, however it ends; `wait` blocks
     until every wanted frame came or the pass ended, and returns what came (the rest is decoded as usual).

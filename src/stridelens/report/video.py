@@ -115,6 +115,15 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
     offset of the last midstance. `progress(stage, fraction)` is called with stage "video". The frames of the
     report's stills are handed to `stills` on the way (it is closed when the pass ends, however it ends).
     """
+    try:
+        _write_video(analysis, Path(path), progress, stills)
+    finally:
+        if stills is not None:
+            stills.close()  # the report never waits for a pass that failed or never began
+
+
+def _write_video(analysis: Any, path: Path, progress: Callable[[str, float], None] | None,
+                 stills: StillFrames | None) -> None:
     info = analysis.video
     overlay = Overlay(analysis)
     total = overlay.n_rows
@@ -137,7 +146,7 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
                 stills.offer(frame.index, img)
             if container is None:
                 h, w = (img.shape[0] // 2) * 2, (img.shape[1] // 2) * 2
-                container, stream = _open_output(Path(path), w, h, rate)
+                container, stream = _open_output(path, w, h, rate)
                 encoder = _EncoderThread(container, stream)
             img = np.ascontiguousarray(img[:stream.height, :stream.width])
             view = View(scale=img.shape[0] / info.height_px if max_height else 1.0)
@@ -152,8 +161,6 @@ def write_annotated_video(analysis: Any, path: Path, *, progress: Callable[[str,
         if encoder is not None:
             encoder.finish()
     finally:
-        if stills is not None:
-            stills.close()
         if encoder is not None:
             encoder.stop()
         if container is not None:
