@@ -77,6 +77,19 @@ def test_frames_are_drawn_on(annotated, any_analysis):
         assert changed.mean() > 0.02, f"frame {row}: overlay missing"
 
 
+def test_each_frame_shows_its_own_source_frame(annotated, any_analysis):
+    """The encoder refills one output frame for every picture: each encoded frame must still be the picture
+    drawn for it (closer to its own source frame than to its neighbours), not a neighbour's or a blend."""
+    _, _, frames, _ = annotated
+    source = {f.index: f.image.astype(float) for f in iter_frames(any_analysis.video, any_analysis.config.video)}
+    index = any_analysis.clean_track.frame_index
+    for row in np.linspace(3, len(frames) - 4, 5).astype(int):
+        out = frames[row].astype(float)
+        own = np.abs(out - source[int(index[row])]).mean()
+        others = [np.abs(out - source[int(index[row + k])]).mean() for k in (-3, 3)]
+        assert own < min(others), f"frame {row}: {own:.2f} vs neighbours {others}"
+
+
 def test_only_the_analysed_part_is_written(tmp_path):
     """--start/--end: output frames are exactly the analysed ones, even when the file has more."""
     config = Config(video=VideoConfig(start_s=1.0, end_s=3.5))

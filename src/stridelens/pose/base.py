@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 import threading
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-__all__ = ["KEYPOINTS", "KEYPOINT_INDEX", "SKELETON_EDGES", "PoseEstimator", "PoseResult", "kp"]
+__all__ = ["KEYPOINTS", "KEYPOINT_INDEX", "SKELETON_EDGES", "PoseEstimator", "PoseResult", "import_mediapipe", "kp"]
 
 # The canonical keypoints of stridelens (a subset of BlazePose's 33; heels and toes matter for gait).
 KEYPOINTS: tuple[str, ...] = (
@@ -116,3 +118,44 @@ def native_logs_muted() -> Iterator[None]:
         yield
     finally:
         _STDERR_MUTE.leave()
+
+
+class _DeferredModule(types.ModuleType):
+    """A stand-in in `sys.modules` that imports the real module on first use of one of its attributes and
+    then behaves as it (its names are copied over). Unlike `importlib.util.LazyLoader`, `import name` alone
+    does not load it (Python 3.11's import statement reads `__spec__`, which loads a LazyLoader module)."""
+
+    def __init__(self, name: str, spec: Any):
+        super().__init__(name)
+        self.__spec__ = spec
+
+    _lock = threading.Lock()
+
+    def __getattr__(self, attr: str) -> Any:  # only for names the stand-in does not have yet
+        name = self.__name__
+        with self._lock:
+            if sys.modules.get(name) is self:
+                del sys.modules[name]
+            real = importlib.import_module(name)
+        self.__dict__.update({k: v for k, v in vars(real).items() if k != "__spec__"})
+        return getattr(real, attr)
+
+
+def import_mediapipe() -> Any:
+    """`import mediapipe`, without loading matplotlib.pyplot on the way.
+
+    mediapipe's drawing utilities import pyplot at module level and use it only in functions stridelens never
+    calls; pyplot (with matplotlib.figure and its backends) was 0.26 s of mediapipe's 0.72 s import, on the
+    critical path at the start of every analysis while the second core waits. pyplot stays a stand-in until
+    someone uses it (`_DeferredModule`); the report draws with matplotlib's `Figure` directly and imports it
+    later, beside the video pass (docs/performance.md).
+    """
+    if "mediapipe" not in sys.modules and "matplotlib.pyplot" not in sys.modules:
+        spec = importlib.util.find_spec("matplotlib.pyplot")  # imports matplotlib itself, not pyplot
+        if spec is not None:
+            stand_in = _DeferredModule("matplotlib.pyplot", spec)
+            sys.modules["matplotlib.pyplot"] = stand_in
+            sys.modules["matplotlib"].pyplot = stand_in  # as an import would bind it
+    import mediapipe
+
+    return mediapipe

@@ -7,7 +7,7 @@ import os
 import numpy as np
 
 from ..config import PoseConfig
-from .base import KEYPOINTS, PoseResult, native_logs_muted
+from .base import KEYPOINTS, PoseResult, import_mediapipe, native_logs_muted
 
 __all__ = ["BlazePoseEstimator"]
 
@@ -36,7 +36,7 @@ class BlazePoseEstimator:
         os.environ.setdefault("GLOG_minloglevel", "2")  # mediapipe's C++ logs drown the progress bar
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         with native_logs_muted():
-            import mediapipe as mp  # heavy import: only when a video is really analysed
+            mp = import_mediapipe()  # heavy import: only when a video is really analysed
 
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=False,

@@ -11,7 +11,7 @@ import threading
 
 import numpy as np
 
-from .base import native_logs_muted
+from .base import import_mediapipe, native_logs_muted
 
 __all__ = ["PeopleCounter"]
 
@@ -59,7 +59,7 @@ class PeopleCounter:
             runner_h = max(1e-3, y1 - y0)
         with self._lock:
             if self._pose is None:  # building and first running the graph print their own log lines
-                import mediapipe as mp
+                mp = import_mediapipe()
 
                 with native_logs_muted():
                     self._pose = mp.solutions.pose.Pose(static_image_mode=True, model_complexity=1,

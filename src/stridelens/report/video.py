@@ -49,12 +49,33 @@ def _open_output(path: Path, width_px: int, height_px: int, rate: Fraction) -> t
     return container, stream
 
 
-def _encode(container: Any, stream: Any, image_rgb: np.ndarray | None, pts: int) -> None:
-    """Encode one RGB frame (None: flush). RGB -> yuv420p by OpenCV (BT.601 limited range, as swscale)."""
-    frame = None
-    if image_rgb is not None:
-        frame = av.VideoFrame.from_ndarray(cv2.cvtColor(image_rgb, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
-        frame.pts = pts
+class _Yuv420Frame:
+    """One output frame, filled again for every picture: RGB -> yuv420p by OpenCV (BT.601 limited range, as
+    swscale) into planes allocated once. x264 copies each picture it is given before `encode` returns, so the
+    frame can be reused; a new frame per picture (`VideoFrame.from_ndarray`) cost 1.0 ms of the encoder
+    thread's 2.6 ms a frame on the demo, most of it touching fresh memory (docs/performance.md)."""
+
+    def __init__(self, width_px: int, height_px: int):
+        self.frame = av.VideoFrame(width_px, height_px, "yuv420p")
+        self._i420 = np.empty((height_px * 3 // 2, width_px), np.uint8)
+        self._planes = [np.frombuffer(p, np.uint8).reshape(p.height, p.line_size)[:, :p.width]
+                        for p in self.frame.planes]
+        # cv2's I420 layout: all of Y, then all of U, then all of V, each plane contiguous
+        h, w = height_px, width_px
+        flat, luma, chroma = self._i420.reshape(-1), h * w, (h // 2) * (w // 2)
+        self._sources = (flat[:luma].reshape(h, w), flat[luma:luma + chroma].reshape(h // 2, w // 2),
+                         flat[luma + chroma:].reshape(h // 2, w // 2))
+
+    def fill(self, image_rgb: np.ndarray, pts: int) -> av.VideoFrame:
+        cv2.cvtColor(image_rgb, cv2.COLOR_RGB2YUV_I420, dst=self._i420)
+        for plane, source in zip(self._planes, self._sources, strict=True):
+            plane[...] = source
+        self.frame.pts = pts
+        return self.frame
+
+
+def _encode(container: Any, stream: Any, frame: av.VideoFrame | None) -> None:
+    """Encode one frame (None: flush)."""
     for packet in stream.encode(frame):
         container.mux(packet)
 
@@ -69,6 +90,7 @@ class _EncoderThread:
 
     def __init__(self, container: Any, stream: Any, max_pending: int = 4):
         self._container, self._stream = container, stream
+        self._frame = _Yuv420Frame(stream.width, stream.height)
         self._queue: queue.Queue[tuple[np.ndarray, int] | None] = queue.Queue(maxsize=max_pending)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="stridelens-encode", daemon=True)
@@ -77,8 +99,8 @@ class _EncoderThread:
     def _run(self) -> None:
         try:
             while (item := self._queue.get()) is not None:
-                _encode(self._container, self._stream, *item)
-            _encode(self._container, self._stream, None, 0)  # flush
+                _encode(self._container, self._stream, self._frame.fill(*item))
+            _encode(self._container, self._stream, None)  # flush
         except BaseException as exc:  # handed to the drawing thread
             self._error = exc
             while self._queue.get() is not None:  # drain, so the producer never blocks
