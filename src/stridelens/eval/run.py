@@ -62,7 +62,7 @@ def _p95(x: list[float]) -> float:
 def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
     capture_fps = analysis.video.capture_fps
     k = capture_fps / ann.fps  # file frames per real frame (1 unless slow motion)
-    per_frame_ms = 1000.0 / capture_fps
+    file_frame_ms = 1000.0 / capture_fps  # real time between two file frames
     contacts = {c.ic_frame: c for c in analysis.contacts}
     steps = {s.ic_frame: s for s in analysis.steps}
     within = {n: score_contacts(list(contacts), ann.ic_frames, int(round(n * k))) for n in (1, 2)}
@@ -72,7 +72,7 @@ def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
     for i, d in s2.matches:
         c = contacts[d]
         to_err.append((c.to_frame - ann.to_frames[i]) / k)
-        ct_err.append(((c.to_frame - c.ic_frame) - (ann.to_frames[i] - ann.ic_frames[i])) / k * per_frame_ms)
+        ct_err.append(((c.to_frame - c.ic_frame) - (ann.to_frames[i] - ann.ic_frames[i])) * file_frame_ms)
         side_ok.append(c.side == ann.sides[i])
         if ann.strikes[i] and d in steps and steps[d].foot_strike:
             strike_ok.append(steps[d].foot_strike == ann.strikes[i])
@@ -82,7 +82,7 @@ def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
         found_within_1=within[1].found, found_within_2=s2.found, spurious_within_2=s2.spurious,
         ic_error_median_frames=float(np.median(ic_err)) if ic_err else math.nan,
         ic_error_mean_abs_frames=float(np.mean(np.abs(ic_err))) if ic_err else math.nan,
-        ic_error_p95_abs_frames=_p95(ic_err), ic_error_median_ms=float(np.median(ic_err)) * per_frame_ms
+        ic_error_p95_abs_frames=_p95(ic_err), ic_error_median_ms=float(np.median(ic_err)) * k * file_frame_ms
         if ic_err else math.nan,
         to_error_median_frames=float(np.median(to_err)) if to_err else math.nan, to_error_p95_abs_frames=_p95(to_err),
         cadence_spm=float(analysis.cadence_spm), cadence_annotated_spm=truth_cad,
