@@ -1,6 +1,7 @@
 """Benchmark: how close the whole analysis comes to the pose model's own speed, and its memory.
 
     python bench/run.py [--clips PATH ...] [--out bench/results/latest.json] [--long-minutes 10]
+                        [--looped-demo-minutes 1]
 
 Each measurement runs in its own subprocess (so peak memory is that mode's alone), on the same machine,
 one after the other:
@@ -193,12 +194,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=1, help="rounds of every mode; each keeps its fastest (use 3 on a "
                    "shared machine)")
     p.add_argument("--long-minutes", type=float, default=10.0, help="length of the looped long clip (0: skip)")
+    p.add_argument("--looped-demo-minutes", type=float, default=0.0,
+                   help="also measure every mode on the demo looped to this length, where the one-off start "
+                   "(imports, models) weighs less; the bare pose modes hold all its frames decoded (2.8 MB "
+                   "each: 5 GB a minute)")
     args = p.parse_args(argv)
     clips: list[tuple[Path, dict]] = [(c, {}) for c in args.clips] if args.clips else [(DEMO, {})]
     slowmo = SHARED / "mhuang24_treadmill_side_lab_slowmo.mp4"
     if not args.clips and slowmo.exists():
         clips.append((slowmo, {"fps": 299.7}))
-    rows = [bench_clip(c, o, max(1, args.repeat)) for c, o in clips]
+    with tempfile.TemporaryDirectory() as loops:
+        if args.looped_demo_minutes > 0:
+            looped = Path(loops) / f"demo_looped_{args.looped_demo_minutes:g}min.mp4"
+            clips.append((loop_clip(DEMO, looped, args.looped_demo_minutes), {}))
+        rows = [bench_clip(c, o, max(1, args.repeat)) for c, o in clips]
     long = {}
     if args.long_minutes > 0:
         with tempfile.TemporaryDirectory() as tmp:
