@@ -125,11 +125,11 @@ class _DeferredModule(types.ModuleType):
     then behaves as it (its names are copied over). Unlike `importlib.util.LazyLoader`, `import name` alone
     does not load it (Python 3.11's import statement reads `__spec__`, which loads a LazyLoader module)."""
 
+    _lock = threading.Lock()  # two threads' first use must not both replace the module
+
     def __init__(self, name: str, spec: Any):
         super().__init__(name)
         self.__spec__ = spec
-
-    _lock = threading.Lock()
 
     def __getattr__(self, attr: str) -> Any:  # only for names the stand-in does not have yet
         name = self.__name__
@@ -145,7 +145,7 @@ def import_mediapipe() -> Any:
     """`import mediapipe`, without loading matplotlib.pyplot on the way.
 
     mediapipe's drawing utilities import pyplot at module level and use it only in functions stridelens never
-    calls; pyplot (with matplotlib.figure and its backends) was 0.26 s of mediapipe's 0.72 s import, on the
+    calls; pyplot (with matplotlib.figure and its backends) took 0.3 s of mediapipe's 0.72-0.77 s import, on the
     critical path at the start of every analysis while the second core waits. pyplot stays a stand-in until
     someone uses it (`_DeferredModule`); the report draws with matplotlib's `Figure` directly and imports it
     later, beside the video pass (docs/performance.md).

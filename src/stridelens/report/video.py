@@ -52,8 +52,8 @@ def _open_output(path: Path, width_px: int, height_px: int, rate: Fraction) -> t
 class _Yuv420Frame:
     """One output frame, filled again for every picture: RGB -> yuv420p by OpenCV (BT.601 limited range, as
     swscale) into planes allocated once. x264 copies each picture it is given before `encode` returns, so the
-    frame can be reused; a new frame per picture (`VideoFrame.from_ndarray`) cost 1.0 ms of the encoder
-    thread's 2.6 ms a frame on the demo, most of it touching fresh memory (docs/performance.md)."""
+    frame can be reused; a new frame per picture (`VideoFrame.from_ndarray`) cost 1.0 ms a frame on the demo,
+    the copy into these planes 0.2 ms (docs/performance.md, fifth round)."""
 
     def __init__(self, width_px: int, height_px: int):
         self.frame = av.VideoFrame(width_px, height_px, "yuv420p")
