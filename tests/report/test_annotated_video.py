@@ -38,6 +38,12 @@ def annotated(any_analysis, tmp_path_factory):
     return path, facts, frames, calls
 
 
+@pytest.fixture(scope="module")
+def source_images(any_analysis):
+    """The source video's frames by frame index, as the video pass decodes them."""
+    return {f.index: f.image for f in iter_frames(any_analysis.video, any_analysis.config.video)}
+
+
 def test_h264_yuv420p_one_frame_per_analysed_frame(annotated, any_analysis):
     _, facts, frames, _ = annotated
     assert facts["codec"] == "h264"
@@ -66,10 +72,10 @@ def test_progress_reports_the_video_stage(annotated):
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
 
 
-def test_frames_are_drawn_on(annotated, any_analysis):
+def test_frames_are_drawn_on(annotated, any_analysis, source_images):
     """Each output frame differs from its source frame where the overlay is (skeleton, panel)."""
     _, _, frames, _ = annotated
-    source = {f.index: f.image for f in iter_frames(any_analysis.video, any_analysis.config.video)}
+    source = source_images
     rows = np.linspace(0, len(frames) - 1, 6).astype(int)
     for row in rows:
         original = source[int(any_analysis.clean_track.frame_index[row])].astype(int)
@@ -77,16 +83,18 @@ def test_frames_are_drawn_on(annotated, any_analysis):
         assert changed.mean() > 0.02, f"frame {row}: overlay missing"
 
 
-def test_each_frame_shows_its_own_source_frame(annotated, any_analysis):
+def test_each_frame_shows_its_own_source_frame(annotated, any_analysis, source_images):
     """The encoder refills one output frame for every picture: each encoded frame must still be the picture
     drawn for it (closer to its own source frame than to its neighbours), not a neighbour's or a blend."""
     _, _, frames, _ = annotated
-    source = {f.index: f.image.astype(float) for f in iter_frames(any_analysis.video, any_analysis.config.video)}
     index = any_analysis.clean_track.frame_index
+
+    def distance(row: int, source_row: int) -> float:
+        return float(np.abs(frames[row].astype(float) - source_images[int(index[source_row])]).mean())
+
     for row in np.linspace(3, len(frames) - 4, 5).astype(int):
-        out = frames[row].astype(float)
-        own = np.abs(out - source[int(index[row])]).mean()
-        others = [np.abs(out - source[int(index[row + k])]).mean() for k in (-3, 3)]
+        own = distance(row, row)
+        others = [distance(row, row + k) for k in (-3, 3)]
         assert own < min(others), f"frame {row}: {own:.2f} vs neighbours {others}"
 
 
