@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import cv2
@@ -37,6 +38,9 @@ COLOURS: dict[str, Colour] = {
 }
 _FONT = cv2.FONT_HERSHEY_DUPLEX
 _CONTACT_HOLD_S = 0.25  # playback seconds a contact ring stays on screen
+_EDGE_COLOURS: tuple[Colour, ...] = tuple(  # limbs by side; links across the body white
+    COLOURS[a.split("_")[0][0].upper()] if a.split("_")[0] == b.split("_")[0] else COLOURS["white"]
+    for a, b in SKELETON_EDGES)
 
 
 _ON_DARK: dict[str, Colour] = {"green": (110, 215, 135), "amber": (255, 196, 80), "red": (255, 120, 120)}
@@ -91,9 +95,9 @@ def _ok(*points: np.ndarray) -> bool:
 def _dashed(img: np.ndarray, a: np.ndarray, b: np.ndarray, colour: Colour, thickness: int, dash_px: float) -> None:
     length = float(np.hypot(*(b - a)))
     n = max(1, int(length / dash_px))
-    for i in range(0, n, 2):
-        p, q = a + (b - a) * i / n, a + (b - a) * min(i + 1, n) / n
-        cv2.line(img, _pt(p), _pt(q), colour, thickness, cv2.LINE_AA)
+    ends = np.rint(a + (b - a) * (np.arange(n + 1) / n)[:, None]).astype(np.int32)
+    dashes = [ends[i:i + 2] for i in range(0, n, 2)]
+    cv2.polylines(img, dashes, False, colour, thickness, cv2.LINE_AA)  # one call: see draw_skeleton
 
 
 def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour: Colour,
@@ -131,21 +135,32 @@ def draw_com(img: np.ndarray, p: np.ndarray, *, u: float | None = None) -> None:
 
 
 def draw_skeleton(img: np.ndarray, xy: np.ndarray, *, u: float | None = None) -> None:
-    """Limbs coloured by side (left blue, right purple), joints as white dots. `xy`: (K, 2) in `img` pixels."""
+    """Limbs coloured by side (left blue, right purple), joints as white dots. `xy`: (K, 2) in `img` pixels.
+
+    One OpenCV call per colour, not per limb: each call gives up the GIL and waits to get it back from the
+    threads beside the drawing (decoder, encoder, the HTML report), which took longer than the drawing
+    (46 `line` calls a frame: 54 us each in the video pass against 24 us alone). All dark outlines go first,
+    so no outline crosses a limb drawn before it. A joint is a segment of zero length, whose round caps make
+    a disc.
+    """
     u = u or _unit(img)
     th = max(1, int(round(2.5 * u)))
-    for a, b in SKELETON_EDGES:
-        p, q = xy[KEYPOINT_INDEX[a]], xy[KEYPOINT_INDEX[b]]
-        if not _ok(p, q):
-            continue
-        side = a.split("_")[0]
-        colour = COLOURS["white"] if side != b.split("_")[0] else COLOURS[side[0].upper()]
-        cv2.line(img, _pt(p), _pt(q), COLOURS["dark"], th + 2, cv2.LINE_AA)
-        cv2.line(img, _pt(p), _pt(q), colour, th, cv2.LINE_AA)
+    ok = np.isfinite(xy).all(axis=1)
+    pts = np.rint(np.where(ok[:, None], xy, 0)).astype(np.int32)
+    limbs: dict[Colour, list[np.ndarray]] = {}
+    for (a, b), colour in zip(SKELETON_EDGES, _EDGE_COLOURS, strict=True):
+        i, j = KEYPOINT_INDEX[a], KEYPOINT_INDEX[b]
+        if ok[i] and ok[j]:
+            limbs.setdefault(colour, []).append(pts[[i, j]])
+    if limbs:
+        cv2.polylines(img, [seg for segs in limbs.values() for seg in segs], False, COLOURS["dark"], th + 2,
+                      cv2.LINE_AA)
+        for colour, segs in limbs.items():
+            cv2.polylines(img, segs, False, colour, th, cv2.LINE_AA)
     r = max(2, int(round(3 * u)))
-    for p in xy[3:]:  # body joints (no face points)
-        if _ok(p):
-            cv2.circle(img, _pt(p), r, COLOURS["white"], -1, cv2.LINE_AA)
+    joints = [pts[[k, k]] for k in range(3, len(xy)) if ok[k]]  # body joints (no face points)
+    if joints:
+        cv2.polylines(img, joints, False, COLOURS["white"], 2 * r, cv2.LINE_AA)
 
 
 def draw_stance_line(img: np.ndarray, ankle: np.ndarray, hip: np.ndarray, shoulder: np.ndarray,
@@ -237,7 +252,7 @@ class Overlay:
         self.cadence_so_far = self._cadence_so_far()
         self.hold_rows = max(3, int(round(_CONTACT_HOLD_S * a.video.file_fps)))
         self._corner_key: tuple | None = None
-        self._dark: np.ndarray | None = None  # the panel's dark backing, made once per panel size
+        self._backing: tuple | None = None  # the panel's backing and fixed text, made once per panel size
         self._corner_at = (0, 0)
 
     def _rows(self, index: int, step: Any) -> _StepRows | None:
@@ -366,11 +381,11 @@ class Overlay:
         u = view.unit or _unit(img)
         big, small, th = 0.55 * u, 0.42 * u, max(1, int(round(u)))
         values = self.panel_lines(row)
-        notes = ["Line ankle-hip-shoulder: green = hips", "in line, amber/red = back (-) / fwd (+)",
-                 "Disc = centre of mass, ring = landing"] if legend else []
-        col = max(cv2.getTextSize(t, _FONT, big, th)[0][0] for t, _, _ in values) + int(14 * u)
-        width = max([col + max(cv2.getTextSize(v, _FONT, big, th)[0][0] for _, v, _ in values)]
-                    + [cv2.getTextSize(t, _FONT, small, th)[0][0] for t in notes]) + int(24 * u)
+        labels = tuple(label for label, _, _ in values)
+        notes = _PANEL_NOTES if legend else ()
+        col = max(_text_width(t, big, th) for t in labels) + int(14 * u)
+        width = max([col + max(_text_width(v, big, th) for _, v, _ in values)]
+                    + [_text_width(t, small, th) for t in notes]) + int(24 * u)
         big_h, small_h = int(30 * u), int(22 * u)
         height = big_h * len(values) + small_h * len(notes) + int(16 * u)
         key = (img.shape, view)
@@ -378,15 +393,49 @@ class Overlay:
             self._corner_key, self._corner_at = key, self._corner(img, view, width, height)
         x, y = self._corner_at
         roi = img[max(0, y):y + height, max(0, x):x + width]
-        if self._dark is None or self._dark.shape != roi.shape:
-            self._dark = np.full_like(roi, COLOURS["dark"])  # made once: the panel has the same size every frame
-        cv2.addWeighted(roi, 0.4, self._dark, 0.6, 0.0, dst=roi)
         x += int(12 * u)
         y += int(2 * u)
-        for label, value, colour in values:
-            y += big_h
-            cv2.putText(img, label, (x, y), _FONT, big, COLOURS["muted"], th, cv2.LINE_AA)
-            cv2.putText(img, value, (x + col, y), _FONT, big, colour, th, cv2.LINE_AA)
-        for text in notes:
-            y += small_h
-            cv2.putText(img, text, (x, y), _FONT, small, COLOURS["muted"], th, cv2.LINE_AA)
+        rows = [y + big_h * (i + 1) for i in range(len(values))]
+        note_rows = [rows[-1] + small_h * (i + 1) for i in range(len(notes))]
+        texts = tuple((t, (x, r), big) for t, r in zip(labels, rows, strict=True)) + \
+            tuple((t, (x, r), small) for t, r in zip(notes, note_rows, strict=True))
+        backing_key = (roi.shape, self._corner_at, texts, th)
+        if self._backing is None or self._backing[0] != backing_key:
+            self._backing = (backing_key, *_panel_backing(roi.shape, (max(0, self._corner_at[0]),
+                                                                      max(0, self._corner_at[1])), texts, th))
+        _, keep, ink = self._backing
+        cv2.multiply(roi, keep, dst=roi, scale=1 / 255)
+        cv2.add(roi, ink, dst=roi)
+        for (_, value, colour), r in zip(values, rows, strict=True):
+            cv2.putText(img, value, (x + col, r), _FONT, big, colour, th, cv2.LINE_AA)
+
+
+_PANEL_NOTES = ("Line ankle-hip-shoulder: green = hips", "in line, amber/red = back (-) / fwd (+)",
+                "Disc = centre of mass, ring = landing")
+
+
+@lru_cache(maxsize=256)
+def _text_width(text: str, scale: float, thickness: int) -> int:
+    return cv2.getTextSize(text, _FONT, scale, thickness)[0][0]
+
+
+def _panel_backing(shape: tuple[int, ...], origin: tuple[int, int], texts: tuple, thickness: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The panel's dark backing (60 % over the picture) with its fixed text (labels, notes) drawn in.
+
+    Returns (keep, ink), uint8 images of the panel's size: the panel is picture x keep / 255 + ink, which
+    keeps 40 % of the picture, and 40 % x (1 - text coverage) under the text, so two calls
+    (`cv2.multiply`, `cv2.add`) paint the backing and the fixed text, as `addWeighted` and a `putText` per
+    line did (pixels within 6 of those, at the edges of letters). Made once per panel size: each OpenCV
+    call gives up the GIL to the threads beside the drawing, and 13 calls a frame cost more in waiting than
+    in drawing. `origin`: the image pixel of the panel's top-left corner; `texts`: (text, image pixel of its
+    baseline start, font scale).
+    """
+    coverage = np.zeros(shape[:2], np.uint8)
+    for text, (x, y), scale in texts:
+        cv2.putText(coverage, text, (x - origin[0], y - origin[1]), _FONT, scale, 255, thickness, cv2.LINE_AA)
+    c = coverage.astype(np.float32)[..., None] / 255.0
+    dark, muted = np.float32(COLOURS["dark"]), np.float32(COLOURS["muted"])
+    keep = np.rint(255 * 0.4 * (1.0 - c)).astype(np.uint8)
+    ink = np.rint(0.6 * dark * (1.0 - c) + muted * c).astype(np.uint8)
+    return np.broadcast_to(keep, shape).copy(), ink
