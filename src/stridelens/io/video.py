@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -405,22 +406,25 @@ def _decoded(container: Any, stream: Any, skip_before_pts: int | None) -> Iterat
 T = TypeVar("T")
 
 
-def prefetch(items: Iterator[T]) -> Iterator[T]:
-    """Yield from `items`, producing the next item in a worker thread meanwhile.
+def prefetch(items: Iterator[T], ahead: int = 1) -> Iterator[T]:
+    """Yield from `items`, producing the next `ahead` items in a worker thread meanwhile.
 
     Decoding then overlaps with the consumer's work (pose inference, drawing, encoding): PyAV releases the
-    GIL while it decodes. Holds at most one item ahead, so memory stays flat.
+    GIL while it decodes. Holds at most `ahead` items ahead, so memory stays flat; more than one evens out
+    frames that take longer to decode (or to use) than the others.
     """
     done = object()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stridelens-decode") as pool:
-        future = pool.submit(next, items, done)
+        pending = deque(pool.submit(next, items, done) for _ in range(max(1, ahead)))
         try:
-            while (item := future.result()) is not done:
-                future = pool.submit(next, items, done)
+            while (item := pending.popleft().result()) is not done:
+                pending.append(pool.submit(next, items, done))
                 yield item
         finally:
-            future.cancel()
-            if not future.cancelled():
-                future.exception()  # wait for the item in flight (its error no longer matters)
+            for future in pending:
+                future.cancel()
+            for future in pending:
+                if not future.cancelled():
+                    future.exception()  # wait for the item in flight (its error no longer matters)
             if hasattr(items, "close"):
                 items.close()
