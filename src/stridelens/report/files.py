@@ -90,14 +90,14 @@ def _arrow_column(pa: Any, values: np.ndarray) -> Any:
 
     `pa.array` and `Table.from_pydict` import pandas on their first call (pyarrow's pandas checks): 0.3-0.9 s
     holding the GIL while the annotated video is drawn beside this. NaN stays a value, not a null, as with
-    `pa.array`; Arrow packs booleans into bits.
+    `pa.array`; Arrow packs booleans into bits. Other dtypes (none so far) take `pa.array`.
     """
     if values.dtype == np.bool_:
         data = np.packbits(values, bitorder="little")
     elif values.dtype.kind in "iuf":
         data = np.ascontiguousarray(values)
     else:
-        raise TypeError(f"keypoints.parquet: no Arrow column for dtype {values.dtype}")
+        return pa.array(values, type=pa.from_numpy_dtype(values.dtype))
     return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values), [None, pa.py_buffer(data)])
 
 
