@@ -27,3 +27,11 @@ def test_keypoints_parquet_round_trips_in_several_row_groups(tmp_path, hips_back
     np.testing.assert_array_equal(table["left_heel_y_px"].to_numpy(), clean.xy[:, k, 1])
     np.testing.assert_array_equal(table["left_heel_confidence"].to_numpy(), raw.confidence[:, k])
     assert table["left_heel_raw_x_px"].null_count == 0  # NaN stays a value, as pandas writes it
+
+
+def test_a_column_of_another_dtype_is_written_too(tmp_path, hips_back_analysis):
+    n = len(hips_back_analysis.raw_track)
+    stamps = np.arange(n).astype("datetime64[ms]")
+    analysis = replace(hips_back_analysis, diagnostics={**hips_back_analysis.diagnostics, "stamp": stamps})
+    write_keypoints_parquet(analysis, tmp_path / "k.parquet", rows_per_group=5)
+    np.testing.assert_array_equal(pq.read_table(tmp_path / "k.parquet")["stamp"].to_numpy(), stamps)
