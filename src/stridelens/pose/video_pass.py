@@ -198,7 +198,7 @@ def _pose_chunk(info: VideoInfo, config: Config, frames: range | None, all_pts: 
     times, indices, xy_norm, confidence = rows.arrays(empty=((0,), (0,), (0, 0, 2), (0, 0)))
     return _Chunk(times_s=times.astype(float), frames=indices.astype(np.int64), xy_norm=xy_norm.astype(float),
                   confidence=confidence.astype(float), camera_path_px=np.asarray(camera.path_px_, dtype=float),
-                  camera_width_px=camera.work_width_px)
+                  camera_width_px=camera.width_px_)
 
 
 def _blazepose(config: Config) -> PoseEstimator:

@@ -19,7 +19,7 @@ class CameraMotionMeter:
     Parameters
     ----------
     work_width_px
-        Frames are shrunk to this width first (cheap, and enough for pans of a few pixels).
+        Frames are shrunk to about this width first (cheap, and enough for pans of a few pixels).
     min_response
         Phase-correlation peaks weaker than this (flat walls, changed scenes) count as no shift.
     min_shift_px
@@ -29,6 +29,8 @@ class CameraMotionMeter:
     ----------
     path_px_
         Cumulative (dx, dy) of the background at each sampled frame, in work-size pixels.
+    width_px_
+        Width of the work-size frames (`work_width_px` until the first frame).
     """
 
     def __init__(self, work_width_px: int = 160, min_response: float = 0.2, min_shift_px: float = 0.5):
@@ -36,6 +38,7 @@ class CameraMotionMeter:
 
         self._cv2 = cv2
         self.work_width_px = work_width_px
+        self.width_px_ = work_width_px
         self.min_response = min_response
         self.min_shift_px = min_shift_px
         self._prev: tuple[np.ndarray, Box | None] | None = None
@@ -52,12 +55,23 @@ class CameraMotionMeter:
                     gray.mean()
         return out
 
-    def update(self, image_rgb: np.ndarray, runner_box_norm: Box | None) -> None:
+    def _small_gray(self, image_rgb: np.ndarray) -> np.ndarray:
+        """The frame in grey, shrunk by a whole factor to about `work_width_px` wide.
+
+        Grey first, and a whole factor, because `cv2.resize` averages areas fast only for whole factors:
+        a 720x1280 frame to 160 px wide took 5.9 ms, grey then / 4 (180 px) 1.0 ms (10 samples a second).
+        """
         cv2 = self._cv2
         h, w = image_rgb.shape[:2]
-        size = (self.work_width_px, max(16, int(round(h * self.work_width_px / w))))
-        gray = cv2.cvtColor(cv2.resize(image_rgb, size, interpolation=cv2.INTER_AREA),
-                            cv2.COLOR_RGB2GRAY).astype(np.float32)
+        k = max(1, min(int(round(w / self.work_width_px)), h // 16))
+        gray = cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY)[:h // k * k, :w // k * k]
+        small = gray if k == 1 else cv2.resize(gray, (w // k, h // k), interpolation=cv2.INTER_AREA)
+        self.width_px_ = small.shape[1]
+        return small.astype(np.float32)
+
+    def update(self, image_rgb: np.ndarray, runner_box_norm: Box | None) -> None:
+        cv2 = self._cv2
+        gray = self._small_gray(image_rgb)
         if self._window is None or self._window.shape != gray.shape:
             self._window = cv2.createHanningWindow(gray.shape[::-1], cv2.CV_32F)
             self._prev = None
@@ -77,4 +91,4 @@ class CameraMotionMeter:
         if len(self.path_px_) < 2:
             return None
         path = np.asarray(self.path_px_)
-        return float(np.max(np.linalg.norm(path - path[0], axis=1)) / self.work_width_px * 100)
+        return float(np.max(np.linalg.norm(path - path[0], axis=1)) / self.width_px_ * 100)
