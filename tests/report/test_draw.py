@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from stridelens.pose.base import KEYPOINT_INDEX, KEYPOINTS, SKELETON_EDGES
-from stridelens.report.draw import _FONT, COLOURS, Overlay, View, _dashed, draw_skeleton
+from stridelens.report.draw import _FONT, _PANEL_NOTES, COLOURS, Overlay, View, _dashed, draw_skeleton
 
 
 def _background(h: int = 720, w: int = 640) -> np.ndarray:
@@ -66,8 +66,7 @@ def _panel_as_drawn_line_by_line(overlay: Overlay, img: np.ndarray, row: int) ->
     u, th = 1.0, 1
     big, small = 0.55, 0.42
     values = overlay.panel_lines(row)
-    notes = ["Line ankle-hip-shoulder: green = hips", "in line, amber/red = back (-) / fwd (+)",
-             "Disc = centre of mass, ring = landing"]
+    notes = _PANEL_NOTES
     col = max(cv2.getTextSize(t, _FONT, big, th)[0][0] for t, _, _ in values) + 14
     width = max([col + max(cv2.getTextSize(v, _FONT, big, th)[0][0] for _, v, _ in values)]
                 + [cv2.getTextSize(t, _FONT, small, th)[0][0] for t in notes]) + 24

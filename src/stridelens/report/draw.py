@@ -399,7 +399,7 @@ class Overlay:
         note_rows = [rows[-1] + small_h * (i + 1) for i in range(len(notes))]
         texts = tuple((t, (x, r), big) for t, r in zip(labels, rows, strict=True)) + \
             tuple((t, (x, r), small) for t, r in zip(notes, note_rows, strict=True))
-        backing_key = (roi.shape, self._corner_at, texts, th)
+        backing_key = (roi.shape, texts, th)  # the texts' positions carry the corner
         if self._backing is None or self._backing[0] != backing_key:
             self._backing = (backing_key, *_panel_backing(roi.shape, (max(0, self._corner_at[0]),
                                                                       max(0, self._corner_at[1])), texts, th))
