@@ -1,9 +1,9 @@
 """How fast a toe still moves back after toe-off, in marker data with force-plate events.
 
 A TO found from the toe's speed (`gait.events`) comes late when the toe keeps moving back after it leaves
-the belt. The synthetic runner's toe does (0.86, 0.61, 0.37 x the stance speed 17, 33, 50 ms after lift-off,
-docs/accuracy.md); this measures the same ratios on the Hamner & Delp treadmill trials, to tell a property of
-the generator from one of running:
+the belt. The synthetic runner's toe does (by this measure 0.72, 0.47, 0.22 x its stance speed 17, 33, 50 ms
+after lift-off, docs/accuracy.md); this measures the same ratios on the Hamner & Delp treadmill trials, to tell
+a property of the generator from one of running:
 
     python -m stridelens.eval.toe_speed [--data ../shared/data]
 """
