@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..sources.mot import read_opensim_table
-from ..sources.reference import read_reference_csv
+from ..sources.reference import complete_stances, read_reference_csv
 
 __all__ = ["speed_ratios_after_to"]
 
@@ -42,12 +42,6 @@ def speed_ratios_after_to(time_s: np.ndarray, toe_x_m: np.ndarray, stances_s: li
     return np.array(rows).reshape(-1, len(after_s))
 
 
-def _stances(reference, side: str) -> list[tuple[float, float]]:
-    ics = [e.time_s for e in reference.events if e.side == side and e.kind == "ic"]
-    tos = [e.time_s for e in reference.events if e.side == side and e.kind == "to"]
-    return [(ic, next(to for to in tos if to > ic)) for ic in ics if any(to > ic for to in tos)]
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -58,8 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     for path in sorted(folder.glob("Run_*_IK.mot")):
         table = read_opensim_table(path)
         reference = read_reference_csv(folder / "grf_events_thr50N.csv", trial_of=path.stem)
+        stances = complete_stances(reference, float(table.time_s[0]), float(table.time_s[-1]))
         ratios = np.concatenate([speed_ratios_after_to(table.time_s, table.column(f"{side}TOE_tx"),
-                                                       _stances(reference, side)) for side in "LR"])
+                                                       [(ic, to) for s, ic, to in stances if s == side])
+                                 for side in "LR"])
         cells = [f"{np.median(c):.2f} [{c.min():.2f}, {c.max():.2f}]" for c in ratios.T]
         print(f"{path.stem.removesuffix('_IK'):10s} {len(ratios):7d}  " + "; ".join(cells))
 

@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import InputError
 from .recording import ReferenceEvent, ReferenceEvents
 
-__all__ = ["EventAgreement", "ReferenceComparison", "compare_events", "find_reference_beside",
+__all__ = ["EventAgreement", "ReferenceComparison", "compare_events", "complete_stances", "find_reference_beside",
            "read_reference_csv"]
 
 _KINDS = {"foot_strike": "ic", "footstrike": "ic", "strike": "ic", "ic": "ic", "initial_contact": "ic",
@@ -142,7 +142,7 @@ class ReferenceComparison:
         return out
 
 
-def _complete_stances(ref: ReferenceEvents, start_s: float, end_s: float) -> list[tuple[str, float, float]]:
+def complete_stances(ref: ReferenceEvents, start_s: float, end_s: float) -> list[tuple[str, float, float]]:
     """(side, ic_s, to_s) of reference stances wholly inside [start_s, end_s]."""
     out = []
     for side in "LR":
@@ -204,7 +204,7 @@ def compare_events(contacts: Sequence[Any], reference: ReferenceEvents, *, analy
     cadence_spm
         Our cadence, compared with 60 / mean reference step time over the analysed span.
     """
-    stances = _complete_stances(reference, *analysed_s)
+    stances = complete_stances(reference, *analysed_s)
     span = (stances[0][1], stances[-1][2]) if stances else analysed_s
     ic, ic_pairs = _agreement("ic", [c.ic_time_s for c in contacts], [s[1] for s in stances], span, tolerance_s)
     to, _ = _agreement("to", [c.to_time_s for c in contacts], [s[2] for s in stances], span, tolerance_s)
