@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -36,6 +37,32 @@ def test_rotation_metadata_makes_frames_upright(tmp_path, clockwise, size, corne
     frame = next(iter(iter_frames(info)))
     assert frame.image.shape[:2] == (size[1], size[0])
     assert _white_corner(frame.image) == corner
+    i420 = next(iter(iter_frames(info, pixels="i420"))).image  # the annotated video's planes, turned alike
+    assert i420.shape == (size[1] * 3 // 2, size[0])
+    assert np.abs(cv2.cvtColor(i420, cv2.COLOR_YUV2RGB_I420).astype(int) - frame.image).mean() < 2
+
+
+def test_planes_of_other_pixel_formats_and_odd_sizes_come_as_even_sized_i420(tmp_path):
+    """A 4:4:4 file of odd size: swscale makes 4:2:0 of it, the odd last row and column are left out, and the
+    frames asked for in RGB carry the same picture as the RGB reader gives."""
+    path = tmp_path / "odd444.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 161, 97, "yuv444p"
+        img = np.zeros((97, 161, 3), np.uint8)
+        img[:40, :60] = (200, 40, 90)
+        for _ in range(3):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    info = probe_video(path)
+    rgb = [f.image for f in iter_frames(info)]
+    planes = list(iter_frames(info, pixels="i420", rgb_frames={1}))
+    assert [f.image.shape for f in planes] == [(96 * 3 // 2, 160)] * 3
+    assert planes[0].rgb is None and np.array_equal(planes[1].rgb, rgb[1])
+    back = cv2.cvtColor(planes[0].image, cv2.COLOR_YUV2RGB_I420).astype(int)
+    assert np.abs(back - rgb[0][:96, :160]).mean() < 3
 
 
 def test_timestamps_are_real_and_slow_motion_is_divided_out(tmp_path):

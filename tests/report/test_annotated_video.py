@@ -192,3 +192,37 @@ def test_a_video_pass_that_fails_before_its_first_frame_still_releases_the_repor
     waiter.join(timeout=10)
     assert not waiter.is_alive(), "the report would wait forever for the failed pass"
     assert frames.wait() == {}  # nothing came: the report decodes its own frames
+
+
+def test_drawing_on_the_i420_frame_matches_drawing_on_the_whole_frame_in_rgb(any_analysis):
+    """The video pass converts to RGB only the parts the overlay and the panel cover: outside them the decoded
+    picture goes to the encoder untouched, and inside them it looks as if the whole frame had been drawn on
+    in RGB."""
+    import cv2
+
+    from stridelens.report.draw import Overlay, View, unit_of
+
+    overlay = Overlay(any_analysis)
+    h, w = any_analysis.video.height_px, any_analysis.video.width_px
+    view = View(unit=unit_of(h, w))
+    frames = {f.index: f.image for f in iter_frames(any_analysis.video, any_analysis.config.video, pixels="i420")}
+    for row in (0, overlay.n_rows // 3, overlay.n_rows - 1):
+        source = frames[int(any_analysis.clean_track.frame_index[row])]
+        drawn = source.copy()
+        video_module._draw_frame(overlay, drawn, row, view)
+        rgb = cv2.cvtColor(source, cv2.COLOR_YUV2RGB_I420)
+        overlay.draw(rgb, row, view)
+        overlay.draw_panel(rgb, row, view)
+        expected = cv2.cvtColor(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420), cv2.COLOR_YUV2RGB_I420)
+        got = cv2.cvtColor(drawn, cv2.COLOR_YUV2RGB_I420)
+        touched = np.zeros((h, w), bool)
+        for box in (overlay.draw_box(row, view, (h, w)), overlay.panel_box(row, view, (h, w))):
+            x0, y0, x1, y1 = video_module._even_box(box, h, w)
+            touched[y0:y1, x0:x1] = True
+        assert touched.mean() < 0.9  # most of a 320 x 240 frame is the runner and the panel, not all of it
+        untouched_luma = ~touched
+        assert np.array_equal(drawn[:h][untouched_luma], source[:h][untouched_luma]), row
+        diff = np.abs(got.astype(int) - expected.astype(int))[touched]
+        assert (got != cv2.cvtColor(source, cv2.COLOR_YUV2RGB_I420))[touched].any()  # drawn on
+        # where the panel overlaps the runner that part goes through RGB twice: 0.01-0.02 mean, a few pixels 9-19
+        assert diff.mean() < 0.1 and np.percentile(diff, 99.9) <= 6, (row, diff.mean(), diff.max())

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from stridelens.pose.base import KEYPOINT_INDEX, KEYPOINTS, SKELETON_EDGES
-from stridelens.report.draw import _FONT, _PANEL_NOTES, COLOURS, Overlay, View, _dashed, draw_skeleton
+from stridelens.report.draw import _FONT, _PANEL_NOTES, COLOURS, Overlay, View, _dashed, draw_skeleton, unit_of
 
 
 def _background(h: int = 720, w: int = 640) -> np.ndarray:
@@ -94,3 +94,53 @@ def test_panel_with_its_fixed_text_made_once_matches_drawing_it_line_by_line(neu
         diff = np.abs(out.astype(int) - ref.astype(int)).max(axis=2)
         assert (out != img).any(axis=2).sum() > 20_000  # a panel was painted
         assert diff.max() <= 6 and (diff > 1).mean() < 0.01, (row, diff.max(), (diff > 1).mean())
+
+
+def test_the_overlay_paints_only_within_its_draw_box_and_the_same_on_a_crop(any_analysis):
+    """The video pass converts only `draw_box` to RGB and draws on that crop: the crop must be painted exactly
+    as the whole frame is, and nothing outside it."""
+    overlay = Overlay(any_analysis)
+    h, w = any_analysis.video.height_px, any_analysis.video.width_px
+    view = View(unit=unit_of(h, w))
+    drawn_rows = 0
+    for row in range(overlay.n_rows):
+        full = np.zeros((h, w, 3), np.uint8)
+        overlay.draw(full, row, view)
+        box = overlay.draw_box(row, view, (h, w))
+        if box is None:
+            assert not full.any(), row
+            continue
+        x0, y0, x1, y1 = box
+        crop = np.zeros((y1 - y0, x1 - x0, 3), np.uint8)
+        overlay.draw(crop, row, view.cropped(x0, y0))
+        outside = full.copy()
+        outside[y0:y1, x0:x1] = 0
+        assert not outside.any(), (row, box)
+        assert np.array_equal(crop, full[y0:y1, x0:x1]), (row, box)
+        drawn_rows += full.any()
+    assert drawn_rows == overlay.n_rows  # every analysed frame shows the runner
+
+
+def test_the_panel_paints_only_within_its_panel_box_and_the_same_on_a_crop(neutral_analysis):
+    overlay = Overlay(neutral_analysis)
+    img = _background()
+    h, w = img.shape[:2]
+    view = View(unit=unit_of(h, w))
+    for row in (0, overlay.n_rows // 2, overlay.n_rows - 1):
+        full = img.copy()
+        overlay.draw_panel(full, row, view)
+        x0, y0, x1, y1 = overlay.panel_box(row, view, (h, w))
+        assert 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h
+        outside = (full != img).any(axis=2)
+        outside[y0:y1, x0:x1] = False
+        assert not outside.any(), row
+        crop = img[y0 - 2:y1 + 2, x0 - 2:x1 + 2].copy()  # a crop with a margin, as `_even_box` may leave
+        overlay.draw_panel(crop, row, view.cropped(x0 - 2, y0 - 2), at=(2, 2))
+        assert np.array_equal(crop, full[y0 - 2:y1 + 2, x0 - 2:x1 + 2]), row
+
+
+def test_opencv_draws_on_one_thread():
+    """OpenCV's own threads only spent CPU the decoder and x264 need beside the drawing (`stridelens._opencv`)."""
+    import stridelens.report.draw  # noqa: F401  (imports OpenCV through stridelens._opencv)
+
+    assert cv2.getNumThreads() == 1

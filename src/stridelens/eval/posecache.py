@@ -72,7 +72,7 @@ class FrameTransform:
 
     def apply(self, image_rgb: np.ndarray) -> np.ndarray:
         """The transformed picture: rotate, then mirror, then down-scale."""
-        import cv2
+        from .._opencv import cv2
 
         out = image_rgb
         if self.rotate_deg:

@@ -1,7 +1,8 @@
 """Read videos: facts, frames with real timestamps, rotation and slow motion.
 
-Frames come out upright (rotation metadata applied) as RGB arrays, with their 0-based decode index and
-their time in seconds of real life (slow motion divided out), so every later stage works in real time.
+Frames come out upright (rotation metadata applied) as RGB arrays (or, for the annotated video, as the
+decoder's own YUV 4:2:0 planes), with their 0-based decode index and their time in seconds of real life
+(slow motion divided out), so every later stage works in real time.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,8 @@ from av.video.reformatter import VideoReformatter
 from ..config import VideoConfig
 from ..errors import InputError
 
-__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "iter_frames", "looks_like_video", "picture_kind", "prefetch",
-           "probe_video"]
+__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "i420_planes", "iter_frames", "looks_like_video", "picture_kind",
+           "prefetch", "probe_video"]
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,31 @@ class VideoInfo:
 class VideoFrame:
     index: int  # 0-based, decode order of the file
     time_s: float  # real time since the first frame (slow motion divided out)
-    image: np.ndarray  # H x W x 3 uint8 RGB, upright
+    image: np.ndarray  # upright: H x W x 3 uint8 RGB, or I420 with pixels="i420" (see `i420_planes`)
+    rgb: np.ndarray | None = None  # with pixels="i420": the RGB picture too, for the frames asked for
+
+
+def i420_planes(i420: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Y, U and V planes (views) of an I420 picture: a (3H/2) x W uint8 array holding all of Y (H x W),
+    then all of U and of V (H/2 x W/2 each), as OpenCV's `COLOR_YUV2RGB_I420` reads it; H and W even."""
+    h, w = i420.shape[0] * 2 // 3, i420.shape[1]
+    flat, luma, chroma = i420.reshape(-1), h * w, (h // 2) * (w // 2)
+    return (flat[:luma].reshape(h, w), flat[luma:luma + chroma].reshape(h // 2, w // 2),
+            flat[luma + chroma:].reshape(h // 2, w // 2))
+
+
+def _upright_i420(frame: av.VideoFrame, rotation_deg: int) -> np.ndarray:
+    """A yuv420p frame's planes, upright, packed as I420 (an odd last row or column is left out)."""
+    h, w = frame.height // 2 * 2, frame.width // 2 * 2
+    planes = [np.frombuffer(p, np.uint8).reshape(p.height, p.line_size) for p in frame.planes]
+    turns = (rotation_deg // 90) % 4
+    sources = [np.rot90(p[:hp, :wp], k=turns) for p, hp, wp in zip(planes, (h, h // 2, h // 2),
+                                                                  (w, w // 2, w // 2), strict=True)]
+    height, width = sources[0].shape
+    out = np.empty((height * 3 // 2, width), np.uint8)
+    for plane, source in zip(i420_planes(out), sources, strict=True):
+        plane[...] = source
+    return out
 
 
 def _open(path: Path, *, ignore_editlist: bool = False) -> av.container.InputContainer:
@@ -311,7 +336,8 @@ def frame_pts(info: VideoInfo) -> np.ndarray | None:
 
 
 def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_height_px: int | None = None,
-                frames: range | None = None, all_pts: np.ndarray | None = None) -> Iterator[VideoFrame]:
+                frames: range | None = None, all_pts: np.ndarray | None = None, pixels: str = "rgb",
+                rgb_frames: Container[int] = ()) -> Iterator[VideoFrame]:
     """Yield upright RGB frames in decode order with real timestamps.
 
     Times come from the frames' presentation timestamps (phones record variable frame rate), divided by
@@ -320,7 +346,14 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
 
     `frames` restricts to a range of frame indices; with `all_pts` (from `frame_pts`) the reader seeks
     to the keyframe before the range instead of decoding everything before it (parallel pose workers).
+
+    `pixels="i420"` yields the pictures as the decoder's YUV 4:2:0 planes instead (swscale only converts
+    other formats and scales), for the annotated video, which converts to RGB only where it draws; the
+    frames whose indices are in `rgb_frames` carry their RGB picture too (`VideoFrame.rgb`, the same pixels
+    as `pixels="rgb"`).
     """
+    if pixels not in ("rgb", "i420"):
+        raise ValueError(f"pixels must be 'rgb' or 'i420', not {pixels!r}")
     config = config or VideoConfig()
     container = _open(Path(info.path), ignore_editlist=not info.timestamps_usable)
     stream = container.streams.video[0]
@@ -330,7 +363,7 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
     factor = info.slowmo_factor
     # one converter per reader: `frame.to_ndarray(format=...)` sets up a new swscale context for every frame,
     # which cost more than decoding (demo: 106 -> 240 frames/s decoded to RGB, identical pixels)
-    to_rgb, to_size = VideoReformatter(), VideoReformatter()
+    to_rgb, to_size, to_yuv = VideoReformatter(), VideoReformatter(), VideoReformatter()
     first_pts_s: float | None = None
     index = -1
     index_of_pts: dict[int, int] | None = None
@@ -360,8 +393,13 @@ def iter_frames(info: VideoInfo, config: VideoConfig | None = None, *, max_heigh
                 scale = max_height_px / height
                 frame = to_size.reformat(frame, width=int(round(frame.width * scale / 2)) * 2,
                                          height=int(round(frame.height * scale / 2)) * 2)
-            image = _upright(to_rgb.reformat(frame, format="rgb24").to_ndarray(), info.rotation_deg)
-            yield VideoFrame(index=index, time_s=float(time_s), image=image)
+            rgb = (_upright(to_rgb.reformat(frame, format="rgb24").to_ndarray(), info.rotation_deg)
+                   if pixels == "rgb" or index in rgb_frames else None)
+            if pixels == "rgb":
+                yield VideoFrame(index=index, time_s=float(time_s), image=rgb)  # type: ignore[arg-type]
+            else:  # a yuv420p frame comes back as it is
+                image = _upright_i420(to_yuv.reformat(frame, format="yuv420p"), info.rotation_deg)
+                yield VideoFrame(index=index, time_s=float(time_s), image=image, rgb=rgb)
         if frames is None and config.end_s is None and short_of_header(info, index + 1):
             raise _truncated(info, index + 1)
     except av.error.FFmpegError as exc:

@@ -4,7 +4,9 @@
 pixels, the centre of mass, which step is in stance, live panel values); `Overlay.draw` then paints one
 analysed frame. Frames are RGB uint8 arrays (as `io.iter_frames` yields them) and are drawn on in place.
 A `View` maps image pixels of the full-size upright video to the pixels of the array drawn on (a scaled
-frame or a crop of one).
+frame or a crop of one). `Overlay.draw_box` and `Overlay.panel_box` say where on a frame a row's marks
+and panel go, so a caller may draw on crops of the frame only (the annotated video converts just those
+to RGB).
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import cv2
 import numpy as np
 
+from .._opencv import cv2
 from ..metrics.body import centre_of_mass
 from ..pose.base import KEYPOINT_INDEX, SKELETON_EDGES
 
 __all__ = ["COLOURS", "Overlay", "View", "draw_com", "draw_contact", "draw_foot_ahead", "draw_skeleton",
-           "draw_stance_line", "hip_offset_status", "status_colour"]
+           "draw_stance_line", "hip_offset_status", "status_colour", "unit_of"]
 
 Colour = tuple[int, int, int]  # RGB
 
@@ -74,14 +76,22 @@ class View:
     def __call__(self, xy: np.ndarray) -> np.ndarray:
         return (np.asarray(xy, dtype=float) - (self.x0_px, self.y0_px)) * self.scale
 
+    def cropped(self, x_px: int, y_px: int) -> View:
+        """This view for a crop of its array whose top-left corner is its pixel (x_px, y_px)."""
+        return View(self.scale, self.x0_px + x_px / self.scale, self.y0_px + y_px / self.scale, self.unit)
+
 
 # ---------------------------------------------------------------------------------------------------------
 # primitives
 
 
-def _unit(img: np.ndarray) -> float:
+def unit_of(height_px: int, width_px: int) -> float:
     """Size unit for line widths and fonts: 1.0 for a 1000-px frame."""
-    return max(0.8, max(img.shape[:2]) / 1000.0)
+    return max(0.8, max(height_px, width_px) / 1000.0)
+
+
+def _unit(img: np.ndarray) -> float:
+    return unit_of(*img.shape[:2])
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:
@@ -107,18 +117,25 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, colour
     cv2.putText(img, text, org, _FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
-def _label(img: np.ndarray, text: str, anchor: np.ndarray, colour: Colour, *, above: bool = False,
-           u: float | None = None) -> None:
-    """A small filled tag with `text`, placed right of (or above) `anchor` and kept inside the image."""
-    u = u or _unit(img)
+def _label_place(text: str, anchor: np.ndarray, u: float, above: bool, image_hw: tuple[int, int]
+                 ) -> tuple[tuple[int, int], tuple[int, int, int, int]]:
+    """Where `_label` puts its tag: (text origin, tag rectangle x0, y0, x1, y1), kept inside the image."""
     scale, th = 0.5 * u, max(1, int(round(u)))
     (w, h), base = cv2.getTextSize(text, _FONT, scale, th)
     pad = int(4 * u)
     x, y = int(anchor[0] + 10 * u), int(anchor[1] - (h + 14 * u if above else -h / 2))
-    x = min(max(0, x), img.shape[1] - w - 2 * pad)
-    y = min(max(h + pad, y), img.shape[0] - pad - base)
-    cv2.rectangle(img, (x - pad, y - h - pad), (x + w + pad, y + base + pad // 2), colour, -1, cv2.LINE_AA)
-    cv2.putText(img, text, (x, y), _FONT, scale, COLOURS["white"], th, cv2.LINE_AA)
+    x = min(max(0, x), image_hw[1] - w - 2 * pad)
+    y = min(max(h + pad, y), image_hw[0] - pad - base)
+    return (x, y), (x - pad, y - h - pad, x + w + pad, y + base + pad // 2)
+
+
+def _label(img: np.ndarray, text: str, anchor: np.ndarray, colour: Colour, *, above: bool = False,
+           u: float | None = None) -> None:
+    """A small filled tag with `text`, placed right of (or above) `anchor` and kept inside the image."""
+    u = u or _unit(img)
+    org, (x0, y0, x1, y1) = _label_place(text, anchor, u, above, img.shape[:2])
+    cv2.rectangle(img, (x0, y0), (x1, y1), colour, -1, cv2.LINE_AA)
+    cv2.putText(img, text, org, _FONT, 0.5 * u, COLOURS["white"], max(1, int(round(u))), cv2.LINE_AA)
 
 
 def draw_com(img: np.ndarray, p: np.ndarray, *, u: float | None = None) -> None:
@@ -319,6 +336,45 @@ class Overlay:
         p = pad * (hi[1] - lo[1])
         return float(lo[0] - p), float(lo[1] - p), float(hi[0] + p), float(hi[1] + p)
 
+    def draw_box(self, row: int, view: View, image_hw: tuple[int, int], *, stance_line: bool = True,
+                 contacts: bool = True) -> tuple[int, int, int, int] | None:
+        """Where `draw` paints for `row`: (x0, y0, x1, y1) in the pixels of the `image_hw` array `view` maps
+        to, within it; None when nothing is drawn. Each mark's reach beyond its points is bounded from the
+        sizes `draw` uses (lines, discs, rings with their letter, the hip tag), with a few pixels to spare."""
+        u = view.unit or unit_of(*image_hw)
+        boxes: list[tuple[float, float, float, float]] = []
+
+        def around(points: np.ndarray, reach_px: float) -> None:
+            points = np.asarray(points, dtype=float).reshape(-1, 2)
+            points = points[np.isfinite(points).all(axis=1)]
+            if len(points):
+                lo, hi = points.min(axis=0) - reach_px, points.max(axis=0) + reach_px
+                boxes.append((lo[0], lo[1], hi[0], hi[1]))
+
+        around(view(self.xy[row]), 6 * u + 4)  # limbs' outlines, joint discs
+        around(view(self.com[row]), 10 * u + 4)
+        k = self.stance_step[row]
+        if k >= 0 and stance_line:
+            step = self.steps[k]
+            points = [view(p) for p in self.stance_points(row, step)]
+            around(np.array(points), 8 * u + 6)  # the emphasised line's outline and the hip disc
+            if step.hip_offset_pct is not None and np.isfinite(points[1]).all():
+                _, (x0, y0, x1, y1) = _label_place(f"hip {step.hip_offset_pct:+.1f}% leg", points[1], u, False,
+                                                   image_hw)
+                pad = 4 * u + 2  # the tag inside a crop is kept inside the crop: leave it its margin
+                boxes.append((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+        if contacts:
+            for step in self.steps:
+                if 0 <= row - step.ic_row < self.hold_rows:
+                    around(view(self.foot_point(row, step.side)), 52 * u + 4)  # the widest ring, its letter above
+        if not boxes:
+            return None
+        h, w = image_hw
+        lo, hi = np.min(boxes, axis=0)[:2], np.max(boxes, axis=0)[2:]
+        x0, y0 = max(0, int(np.floor(lo[0]))), max(0, int(np.floor(lo[1])))
+        x1, y1 = min(w, int(np.ceil(hi[0])) + 1), min(h, int(np.ceil(hi[1])) + 1)
+        return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
     # -- drawing --------------------------------------------------------------------------------------
 
     def draw(self, img: np.ndarray, row: int, view: View, *, stance_line: bool = True, contacts: bool = True
@@ -361,11 +417,11 @@ class Overlay:
                 ("Hip offset", fmt("hip_offset_pct", "+.1f", " % leg") + side,
                  status_colour(self.steps[k].status, on_dark=True) if k >= 0 else white)]
 
-    def _corner(self, img: np.ndarray, view: View, width: int, height: int) -> tuple[int, int]:
+    def _corner(self, image_hw: tuple[int, int], view: View, width: int, height: int) -> tuple[int, int]:
         """Top-left of the panel: the image corner where it covers least of the runner (whole clip)."""
         box = self.runner_box(list(range(0, self.n_rows, max(1, self.n_rows // 50))), pad=0.0)
-        h, w = img.shape[:2]
-        m = int(8 * _unit(img))
+        h, w = image_hw
+        m = int(8 * unit_of(h, w))
         corners = [(m, m), (w - width - m, m), (m, h - height - m), (w - width - m, h - height - m)]
         if box is None:
             return corners[0]
@@ -376,9 +432,7 @@ class Overlay:
 
         return min(corners, key=overlap)
 
-    def draw_panel(self, img: np.ndarray, row: int, view: View, *, legend: bool = True) -> None:
-        """Semi-transparent panel with `panel_lines` and (optionally) what the marks mean."""
-        u = view.unit or _unit(img)
+    def _panel_layout(self, row: int, u: float, legend: bool) -> _PanelLayout:
         big, small, th = 0.55 * u, 0.42 * u, max(1, int(round(u)))
         values = self.panel_lines(row)
         labels = tuple(label for label, _, _ in values)
@@ -388,26 +442,65 @@ class Overlay:
                     + [_text_width(t, small, th) for t in notes]) + int(24 * u)
         big_h, small_h = int(30 * u), int(22 * u)
         height = big_h * len(values) + small_h * len(notes) + int(16 * u)
-        key = (img.shape, view)
+        return _PanelLayout(values, labels, notes, col, width, height, big, small, th, big_h, small_h)
+
+    def _panel_at(self, image_hw: tuple[int, int], view: View, layout: _PanelLayout) -> tuple[int, int]:
+        """The panel's top-left corner, chosen once per frame size and view (it stays put while it plays)."""
+        key = (image_hw, view)
         if self._corner_key != key:
-            self._corner_key, self._corner_at = key, self._corner(img, view, width, height)
-        x, y = self._corner_at
-        roi = img[max(0, y):y + height, max(0, x):x + width]
+            self._corner_key, self._corner_at = key, self._corner(image_hw, view, layout.width, layout.height)
+        return self._corner_at
+
+    def panel_box(self, row: int, view: View, image_hw: tuple[int, int], *, legend: bool = True
+                  ) -> tuple[int, int, int, int]:
+        """Where `draw_panel` paints for `row` on an `image_hw` array: (x0, y0, x1, y1), its top-left corner
+        first (it reaches beyond an image smaller than the panel; only the part within is painted)."""
+        layout = self._panel_layout(row, view.unit or unit_of(*image_hw), legend)
+        x, y = self._panel_at(image_hw, view, layout)
+        return x, y, x + layout.width, y + layout.height
+
+    def draw_panel(self, img: np.ndarray, row: int, view: View, *, legend: bool = True,
+                   at: tuple[int, int] | None = None) -> None:
+        """Semi-transparent panel with `panel_lines` and (optionally) what the marks mean.
+
+        `at`: its top-left corner in `img` (for a crop of the frame, from `panel_box`); by default the image
+        corner where it covers least of the runner.
+        """
+        u = view.unit or _unit(img)
+        layout = self._panel_layout(row, u, legend)
+        big, small, th, big_h, small_h = layout.big, layout.small, layout.thickness, layout.big_h, layout.small_h
+        x, y = at if at is not None else self._panel_at(img.shape[:2], view, layout)
+        origin = (max(0, x), max(0, y))
+        roi = img[origin[1]:y + layout.height, origin[0]:x + layout.width]
         x += int(12 * u)
         y += int(2 * u)
-        rows = [y + big_h * (i + 1) for i in range(len(values))]
-        note_rows = [rows[-1] + small_h * (i + 1) for i in range(len(notes))]
-        texts = tuple((t, (x, r), big) for t, r in zip(labels, rows, strict=True)) + \
-            tuple((t, (x, r), small) for t, r in zip(notes, note_rows, strict=True))
+        rows = [y + big_h * (i + 1) for i in range(len(layout.values))]
+        note_rows = [rows[-1] + small_h * (i + 1) for i in range(len(layout.notes))]
+        texts = tuple((t, (x, r), big) for t, r in zip(layout.labels, rows, strict=True)) + \
+            tuple((t, (x, r), small) for t, r in zip(layout.notes, note_rows, strict=True))
         backing_key = (roi.shape, texts, th)  # the texts' positions carry the corner
         if self._backing is None or self._backing[0] != backing_key:
-            self._backing = (backing_key, *_panel_backing(roi.shape, (max(0, self._corner_at[0]),
-                                                                      max(0, self._corner_at[1])), texts, th))
+            self._backing = (backing_key, *_panel_backing(roi.shape, origin, texts, th))
         _, keep, ink = self._backing
         cv2.multiply(roi, keep, dst=roi, scale=1 / 255)
         cv2.add(roi, ink, dst=roi)
-        for (_, value, colour), r in zip(values, rows, strict=True):
-            cv2.putText(img, value, (x + col, r), _FONT, big, colour, th, cv2.LINE_AA)
+        for (_, value, colour), r in zip(layout.values, rows, strict=True):
+            cv2.putText(img, value, (x + layout.col, r), _FONT, big, colour, th, cv2.LINE_AA)
+
+
+@dataclass(frozen=True, slots=True)
+class _PanelLayout:
+    values: list[tuple[str, str, Colour]]
+    labels: tuple[str, ...]
+    notes: tuple[str, ...]
+    col: int  # where the values start, right of the labels
+    width: int
+    height: int
+    big: float  # font scales of the lines and of the notes
+    small: float
+    thickness: int
+    big_h: int  # line heights
+    small_h: int
 
 
 _PANEL_NOTES = ("Line ankle-hip-shoulder: green = hips", "in line, amber/red = back (-) / fwd (+)",

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import cv2
 import numpy as np
 
+from .._opencv import cv2
 from ..io import frame_pts, iter_frames
 from ..sources.recording import is_video
 from .draw import COLOURS, Overlay, View, draw_foot_ahead, status_colour

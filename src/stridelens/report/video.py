@@ -1,9 +1,11 @@
 """annotated.mp4: the analysed frames with the skeleton, stance line, COM, contacts and a live panel.
 
 The source video is decoded again and each analysed frame is drawn on (`report.draw`) and encoded as it
-comes (streaming: memory does not grow with the video's length). H.264 / yuv420p in MP4 with the index
-at the front (faststart), so browsers play it and can seek before it has fully loaded. One output frame
-per analysed frame, at the file's frame rate: playback speed matches the original (slow motion stays slow).
+comes (streaming: memory does not grow with the video's length). The frames stay in the decoder's YUV 4:2:0
+from decoding to encoding: only the parts drawn on (around the runner, the panel) go to RGB and back.
+H.264 / yuv420p in MP4 with the index at the front (faststart), so browsers play it and can seek before it
+has fully loaded. One output frame per analysed frame, at the file's frame rate: playback speed matches the
+original (slow motion stays slow).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import av
-import cv2
 import numpy as np
 
-from ..io import iter_frames, prefetch
-from .draw import Overlay, View
+from .._opencv import cv2
+from ..io import i420_planes, iter_frames, prefetch
+from .draw import Overlay, View, unit_of
 from .stills import StillFrames
 
 __all__ = ["write_annotated_video"]
@@ -50,28 +52,54 @@ def _open_output(path: Path, width_px: int, height_px: int, rate: Fraction) -> t
 
 
 class _Yuv420Frame:
-    """One output frame, filled again for every picture: RGB -> yuv420p by OpenCV (BT.601 limited range, as
-    swscale) into planes allocated once. x264 copies each picture it is given before `encode` returns, so the
-    frame can be reused; a new frame per picture (`VideoFrame.from_ndarray`) cost 1.0 ms a frame on the demo,
-    the copy into these planes 0.2 ms (docs/performance.md, fifth round)."""
+    """One output frame, filled again for every picture from an I420 array (`io.i420_planes`) into planes
+    allocated once. x264 copies each picture it is given before `encode` returns, so the frame can be reused;
+    a new frame per picture (`VideoFrame.from_ndarray`) cost 1.0 ms a frame on the demo, the copy into these
+    planes 0.2 ms (docs/performance.md, fifth round)."""
 
     def __init__(self, width_px: int, height_px: int):
         self.frame = av.VideoFrame(width_px, height_px, "yuv420p")
-        self._i420 = np.empty((height_px * 3 // 2, width_px), np.uint8)
         self._planes = [np.frombuffer(p, np.uint8).reshape(p.height, p.line_size)[:, :p.width]
                         for p in self.frame.planes]
-        # cv2's I420 layout: all of Y, then all of U, then all of V, each plane contiguous
-        h, w = height_px, width_px
-        flat, luma, chroma = self._i420.reshape(-1), h * w, (h // 2) * (w // 2)
-        self._sources = (flat[:luma].reshape(h, w), flat[luma:luma + chroma].reshape(h // 2, w // 2),
-                         flat[luma + chroma:].reshape(h // 2, w // 2))
 
-    def fill(self, image_rgb: np.ndarray, pts: int) -> av.VideoFrame:
-        cv2.cvtColor(image_rgb, cv2.COLOR_RGB2YUV_I420, dst=self._i420)
-        for plane, source in zip(self._planes, self._sources, strict=True):
+    def fill(self, i420: np.ndarray, pts: int) -> av.VideoFrame:
+        for plane, source in zip(self._planes, i420_planes(i420), strict=True):
             plane[...] = source
         self.frame.pts = pts
         return self.frame
+
+
+def _even_box(box: tuple[int, int, int, int] | None, height_px: int, width_px: int
+              ) -> tuple[int, int, int, int] | None:
+    """`box` widened to even edges, so that it covers whole 2 x 2 blocks of the 4:2:0 chroma."""
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
+    x0, y0 = max(0, x0 - x0 % 2), max(0, y0 - y0 % 2)
+    x1, y1 = min(width_px, x1 + x1 % 2), min(height_px, y1 + y1 % 2)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def _draw_in_rgb(i420: np.ndarray, box: tuple[int, int, int, int] | None,
+                 paint: Callable[[np.ndarray, int, int], None]) -> None:
+    """Paint on the `box` (x0, y0, x1, y1; even edges) of an I420 picture, in place: that part goes to RGB
+    (OpenCV, BT.601 limited range, both ways), `paint(rgb, x0, y0)` draws on it, and it comes back.
+
+    Converting only where the overlay goes, rather than every whole frame to RGB in the decoder and back
+    in the encoder, spares most of the conversions (docs/performance.md, eighth round)."""
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    part = np.empty(((y1 - y0) * 3 // 2, x1 - x0), np.uint8)
+    regions = ((slice(y0, y1), slice(x0, x1)), (slice(y0 // 2, y1 // 2), slice(x0 // 2, x1 // 2)))
+    planes, part_planes = i420_planes(i420), i420_planes(part)
+    for plane, part_plane, region in zip(planes, part_planes, (regions[0], regions[1], regions[1]), strict=True):
+        part_plane[...] = plane[region]
+    rgb = cv2.cvtColor(part, cv2.COLOR_YUV2RGB_I420)
+    paint(rgb, x0, y0)
+    cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420, dst=part)
+    for plane, part_plane, region in zip(planes, part_planes, (regions[0], regions[1], regions[1]), strict=True):
+        plane[region] = part_plane
 
 
 def _encode(container: Any, stream: Any, frame: av.VideoFrame | None) -> None:
@@ -80,10 +108,20 @@ def _encode(container: Any, stream: Any, frame: av.VideoFrame | None) -> None:
         container.mux(packet)
 
 
+def _draw_frame(overlay: Overlay, i420: np.ndarray, row: int, view: View) -> None:
+    """The overlay and then the panel of `row` on an I420 frame, each converted to RGB only where it goes."""
+    h, w = i420.shape[0] * 2 // 3, i420.shape[1]
+    _draw_in_rgb(i420, _even_box(overlay.draw_box(row, view, (h, w)), h, w),
+                 lambda rgb, x0, y0: overlay.draw(rgb, row, view.cropped(x0, y0)))
+    panel = overlay.panel_box(row, view, (h, w))
+    _draw_in_rgb(i420, _even_box(panel, h, w), lambda rgb, x0, y0: overlay.draw_panel(
+        rgb, row, view.cropped(x0, y0), at=(panel[0] - x0, panel[1] - y0)))
+
+
 class _EncoderThread:
     """Colour conversion and x264 in a thread of their own, so a frame is encoded while the next is drawn.
 
-    Drawing is mostly Python (holds the GIL); conversion and encoding run in C without it, so the two
+    Drawing is mostly Python (holds the GIL); copying and encoding run in C without it, so the two
     overlap on two cores (slow-motion clip: 5.7 s -> see docs/performance.md). Frames are encoded in the
     order given; at most `max_pending` wait. An encoder error is raised in `submit` or `finish`.
     """
@@ -91,7 +129,7 @@ class _EncoderThread:
     def __init__(self, container: Any, stream: Any, max_pending: int = 4):
         self._container, self._stream = container, stream
         self._frame = _Yuv420Frame(stream.width, stream.height)
-        self._queue: queue.Queue[tuple[np.ndarray, int] | None] = queue.Queue(maxsize=max_pending)
+        self._queue: queue.Queue[tuple[np.ndarray, int] | None] = queue.Queue(maxsize=max_pending)  # I420, pts
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="stridelens-encode", daemon=True)
         self._thread.start()
@@ -110,9 +148,9 @@ class _EncoderThread:
         if self._error is not None:
             raise self._error
 
-    def submit(self, image_rgb: np.ndarray, pts: int) -> None:
+    def submit(self, i420: np.ndarray, pts: int) -> None:
         self._check()
-        self._queue.put((image_rgb, pts))
+        self._queue.put((i420, pts))
 
     def finish(self) -> None:
         """Encode what is queued, flush the encoder and wait."""
@@ -159,23 +197,23 @@ def _write_video(analysis: Any, path: Path, progress: Callable[[str, float], Non
         stills.close()  # the stills are cut from full-size frames: they decode their own
         stills = None
     try:
-        # 4 frames ahead (11 MB at 720p) evens out slow frames: the demo's video pass 3.64 s, 3.80 s with 1 ahead
-        for frame in prefetch(iter_frames(info, analysis.config.video, max_height_px=max_height), ahead=4):
+        # 4 frames ahead (5.5 MB at 720p) evens out slow frames: the demo's video pass 3.64 s, 3.80 s with 1 ahead
+        reader = iter_frames(info, analysis.config.video, max_height_px=max_height, pixels="i420",
+                             rgb_frames=stills.wanted if stills is not None else ())
+        for frame in prefetch(reader, ahead=4):
             row = overlay.row_of_frame.get(frame.index)
             if row is None:
                 continue
-            img = frame.image
-            if stills is not None:
-                stills.offer(frame.index, img)
+            if stills is not None and frame.rgb is not None:
+                stills.offer(frame.index, frame.rgb)
+            i420 = frame.image
+            h, w = i420.shape[0] * 2 // 3, i420.shape[1]
             if container is None:
-                h, w = (img.shape[0] // 2) * 2, (img.shape[1] // 2) * 2
                 container, stream = _open_output(path, w, h, rate)
                 encoder = _EncoderThread(container, stream)
-            img = np.ascontiguousarray(img[:stream.height, :stream.width])
-            view = View(scale=img.shape[0] / info.height_px if max_height else 1.0)
-            overlay.draw(img, row, view)
-            overlay.draw_panel(img, row, view)
-            encoder.submit(img, written)
+                view = View(scale=h / info.height_px if max_height else 1.0, unit=unit_of(h, w))
+            _draw_frame(overlay, i420, row, view)
+            encoder.submit(i420, written)
             written += 1
             if progress and written % 10 == 0:
                 progress("video", min(1.0, written / total))

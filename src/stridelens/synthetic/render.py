@@ -10,9 +10,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 
+from .._opencv import cv2
 from ..pose.base import KEYPOINT_INDEX, SKELETON_EDGES
 from ..tracking.track import Track
 

@@ -34,7 +34,7 @@ class CameraMotionMeter:
     """
 
     def __init__(self, work_width_px: int = 160, min_response: float = 0.2, min_shift_px: float = 0.5):
-        import cv2
+        from .._opencv import cv2
 
         self._cv2 = cv2
         self.work_width_px = work_width_px
