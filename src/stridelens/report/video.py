@@ -119,7 +119,8 @@ def _draw_frame(overlay: Overlay, i420: np.ndarray, row: int, view: View) -> Non
 
 
 class _EncoderThread:
-    """Colour conversion and x264 in a thread of their own, so a frame is encoded while the next is drawn.
+    """The copy into the output frame and x264 in a thread of their own, so a frame is encoded while the next
+    is drawn.
 
     Drawing is mostly Python (holds the GIL); copying and encoding run in C without it, so the two
     overlap on two cores (slow-motion clip: 5.7 s -> see docs/performance.md). Frames are encoded in the
