@@ -91,14 +91,15 @@ def _draw_in_rgb(i420: np.ndarray, box: tuple[int, int, int, int] | None,
         return
     x0, y0, x1, y1 = box
     part = np.empty(((y1 - y0) * 3 // 2, x1 - x0), np.uint8)
-    regions = ((slice(y0, y1), slice(x0, x1)), (slice(y0 // 2, y1 // 2), slice(x0 // 2, x1 // 2)))
-    planes, part_planes = i420_planes(i420), i420_planes(part)
-    for plane, part_plane, region in zip(planes, part_planes, (regions[0], regions[1], regions[1]), strict=True):
+    chroma = (slice(y0 // 2, y1 // 2), slice(x0 // 2, x1 // 2))
+    pairs = list(zip(i420_planes(i420), i420_planes(part), ((slice(y0, y1), slice(x0, x1)), chroma, chroma),
+                     strict=True))  # (frame plane, crop plane, the crop's region of the frame plane): Y, U, V
+    for plane, part_plane, region in pairs:
         part_plane[...] = plane[region]
     rgb = cv2.cvtColor(part, cv2.COLOR_YUV2RGB_I420)
     paint(rgb, x0, y0)
     cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420, dst=part)
-    for plane, part_plane, region in zip(planes, part_planes, (regions[0], regions[1], regions[1]), strict=True):
+    for plane, part_plane, region in pairs:
         plane[region] = part_plane
 
 
