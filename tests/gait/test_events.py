@@ -10,6 +10,7 @@ import pytest
 
 from stridelens.config import Config, GaitConfig
 from stridelens.gait import FootSpeedContactDetector, classify_gait, estimate_step_period_s, relabel_legs
+from stridelens.pose.base import KEYPOINT_INDEX
 from stridelens.synthetic import make_runner, neutral_runner, walker
 from stridelens.tracking import clean_track, orient
 
@@ -114,3 +115,23 @@ def test_crossing_row_interpolates_the_threshold():
     assert _crossing_row(v, 3, -0.6) == pytest.approx(2.5)
     assert _crossing_row(v, 0, -0.6) == 0.0  # no frame before: the IC frame itself
     assert _crossing_row(np.array([0.0, np.nan, -0.8]), 2, -0.6) == 2.0  # a missing neighbour: likewise
+
+
+def test_a_toe_that_stalls_in_mid_stance_does_not_end_the_stance():
+    """BlazePose's toe point can stall for a few frames while the foot is still on the belt (the slow-motion
+    clip: its toe fell to 0.13 x the stance speed, below 0.4 x for 40 ms in mid-stance, which ended that
+    stance 190 ms early). TO is counted on from the toe's last backward frame within the foot's own stance
+    run, so such a stall leaves every stance's TO where it is."""
+    spec = neutral_runner(fps=120.0, duration_s=5)
+    body, scene, _ = _body(spec)
+    before = FootSpeedContactDetector().detect(body, scene).contacts_
+    c = before[len(before) // 2]
+    toe = KEYPOINT_INDEX["left_toe" if c.side == "L" else "right_toe"]
+    hip_x = body.mid("left_hip", "right_hip")[:, 0]
+    xy = body.xy.copy()
+    mid = (c.ic_row + c.to_row) // 2
+    stall = slice(mid - 2, mid + 3)
+    # the toe keeps its place relative to the hip for 5 frames, then rejoins the foot
+    xy[stall, toe, 0] = xy[mid - 3, toe, 0] - hip_x[mid - 3] + hip_x[stall]
+    after = FootSpeedContactDetector().detect(body.with_xy(xy), scene).contacts_
+    assert [(a.ic_row, a.to_row) for a in after] == [(b.ic_row, b.to_row) for b in before]

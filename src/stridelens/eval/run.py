@@ -25,6 +25,8 @@ import numpy as np
 from .annotations import AnnotatedClip, load_annotation, score_contacts
 from .markers import evaluate_marker_file, find_marker_trials
 from .markers import markdown_table as marker_table
+from .timing import event_timing_effect
+from .timing import markdown_table as timing_table
 
 if TYPE_CHECKING:
     from ..pipeline import Analysis
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if not ann_files:
         print(f"no annotated clips under {data / 'annotations'}", file=sys.stderr)
         return 2
-    rows = []
+    rows, timing = [], {}
     for f in ann_files if not args.skip_video else ():
         ann = load_annotation(f)
         options = {}
@@ -136,14 +138,18 @@ def main(argv: list[str] | None = None) -> int:
             options["fps_override"] = ann.fps * float(ann.slowmo_factor_estimate)
         analysis = stridelens.analyze(data / "videos" / ann.clip, **options)
         rows.append(evaluate_clip(ann, analysis))
+        timing[ann.clip] = event_timing_effect(ann, analysis)
         print(f"{ann.clip}: done", file=sys.stderr)
     pose_rows = _pose_source_rows(data, ann_files)
     marker_rows = [evaluate_marker_file(f) for f in find_marker_trials(data)]
     figures = {"clips": [asdict(r) for r in rows], "pose_sources": [asdict(r) for r in pose_rows],
-               "marker_data": [asdict(r) for r in marker_rows]}
+               "marker_data": [asdict(r) for r in marker_rows],
+               "event_timing": {clip: [asdict(e) for e in effects] for clip, effects in timing.items()}}
     Path(args.out).write_text(json.dumps(figures, indent=1), encoding="utf-8")
     if rows:
         print(markdown_table(rows))
+        print("Every metric at the detected events minus at the annotated ones (same keypoints):\n")
+        print(timing_table(timing))
     if pose_rows:
         print("Other pose sources (keypoint files of an annotated clip):\n")
         print(markdown_table(pose_rows))

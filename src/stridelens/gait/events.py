@@ -128,9 +128,11 @@ class FootSpeedContactDetector:
     3. The stance speed `v` is the typical backward speed of that foot (median of its fastest 30 %).
     4. A stance is a run of frames in which the lower foot is near the floor and moves back faster than
        `to_speed_fraction * v`. IC is the run's first frame moving back at >= `ic_speed_fraction * v`,
-       TO the last frame the toe still moves back at >= `to_speed_fraction * v`. Zeni et al. 2008 take
-       the fore-aft extremes instead; on video those come 1-2 frames before IC and after TO (the foot
-       retracts before landing and keeps travelling back after lifting), hence the speed thresholds.
+       TO the last frame the toe still moves back at >= `to_speed_fraction * v`, counted on from the
+       toe's last such frame within the run (a toe point that stalls in mid-stance does not end it).
+       Zeni et al. 2008 take the fore-aft extremes instead; on video those come 1-2 frames before IC and
+       after TO (the foot retracts before landing and keeps travelling back after lifting), hence the
+       speed thresholds.
        The landing itself lies between the frame before IC and IC: where the speed crosses the threshold,
        interpolated linearly (`Contact.ic_row_subframe`). The metrics read "at IC" are read at that
        instant, not up to a frame after it (see `_crossing_row`).
@@ -220,7 +222,11 @@ class FootSpeedContactDetector:
             if not len(fast) or r0 < margin or not present[r0 - margin:r0].all():
                 continue  # no clear stance, or it may have begun before the clip or a gap
             ic = r0 + int(fast[0])
-            to = ic
+            # TO: the end of the toe's backward run that holds the toe's last backward frame within the foot's
+            # own stance run. BlazePose's toe point can stall for a few frames in mid-stance while the foot is
+            # still on the belt; the first stall must not end the stance (docs/accuracy.md, "Tuning").
+            back = np.flatnonzero(vt[ic:min(r1, stop) + 1] <= -cfg.to_speed_fraction * speed)
+            to = ic + int(back[-1]) if len(back) else ic
             while to + 1 <= stop and vt[to + 1] <= -cfg.to_speed_fraction * speed:
                 to += 1
             if to >= len(xr) - margin or to >= stop or not present[ic:to + margin + 1].all():
