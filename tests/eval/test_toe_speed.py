@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from stridelens.eval.toe_speed import speed_ratios_after_to
+from stridelens.eval.toe_speed import angle_change_around_to, speed_ratios_after_to
 
 
 def test_ratios_follow_a_known_deceleration():
@@ -21,3 +21,12 @@ def test_stances_outside_the_data_are_left_out():
     ratios = speed_ratios_after_to(time_s, -time_s, [(-0.2, 0.1), (0.1, 0.4), (0.2, 0.48)])
     assert ratios.shape == (1, 4)
     assert ratios[0] == pytest.approx([1.0, 1.0, 1.0, 1.0])
+
+
+def test_angle_changes_around_to_follow_a_known_ramp():
+    # an angle rising 100 deg/s until TO (0.3 s), then falling at 50 deg/s
+    time_s = np.arange(0.0, 0.6, 0.001)
+    angle = np.where(time_s < 0.3, 100 * time_s, 30 - 50 * (time_s - 0.3))
+    rows = angle_change_around_to(time_s, angle, [0.3, 0.58], around_s=(-0.05, 0.0, 0.02))
+    assert rows.shape == (1, 3)  # the TO at 0.58 s has no 20 ms after it in the data
+    assert rows[0] == pytest.approx([-5.0, 0.0, -1.0], abs=1e-6)
