@@ -101,14 +101,12 @@ def main(argv: list[str] | None = None) -> None:
                                  for side in "LR"])
         cells = [f"{np.median(c):.2f} [{c.min():.2f}, {c.max():.2f}]" for c in ratios.T]
         print(f"{path.stem.removesuffix('_IK'):10s} {len(ratios):7d}  " + "; ".join(cells))
+        # OpenSim: hip_flexion positive in flexion, knee_angle negative in flexion; both negated
         angles[path.stem.removesuffix("_IK")] = {
-            # OpenSim: hip_flexion positive in flexion, knee_angle negative in flexion
-            "hip_extension_deg": np.concatenate([angle_change_around_to(
-                table.time_s, -table.column(f"hip_flexion_{side.lower()}"), [to for s, _ic, to in stances if s == side])
-                for side in "LR"]),
-            "knee_flexion_deg": np.concatenate([angle_change_around_to(
-                table.time_s, -table.column(f"knee_angle_{side.lower()}"), [to for s, _ic, to in stances if s == side])
-                for side in "LR"])}
+            key: np.concatenate([angle_change_around_to(table.time_s, -table.column(f"{column}_{side.lower()}"),
+                                                        [to for s, _ic, to in stances if s == side])
+                                 for side in "LR"])
+            for key, column in (("hip_extension_deg", "hip_flexion"), ("knee_flexion_deg", "knee_angle"))}
     angles["synthetic, 60 fps"] = synthetic_angle_changes()
     print("\nangle at TO + " + ", ".join(f"{1000 * t:.0f}" for t in AROUND_TO_S)
           + " ms minus the angle at TO, deg (median over stances)")
