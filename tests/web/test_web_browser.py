@@ -254,6 +254,8 @@ def test_athlete_page_trends_and_comparing_two_sessions(live, laptop, phone):
     shot(page, "athletes-laptop")
     page.click("text=Sam Runner")
     page.wait_for_selector("#sessions")
+    # the trend charts are drawn by a script at the end of the page: #sessions can be parsed before it ran
+    page.wait_for_load_state("load")
     assert page.locator("#trend-grid svg").count() == 4
     assert page.locator(".sessions-table tbody tr").count() == 3  # two done, one failed
     shot(page, "athlete-laptop")

@@ -23,8 +23,8 @@ from av.video.reformatter import VideoReformatter
 from ..config import VideoConfig
 from ..errors import InputError
 
-__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "i420_planes", "iter_frames", "looks_like_video", "picture_kind",
-           "prefetch", "probe_video"]
+__all__ = ["VideoFrame", "VideoInfo", "frame_pts", "i420_hw", "i420_planes", "iter_frames", "looks_like_video",
+           "picture_kind", "prefetch", "probe_video"]
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,15 @@ class VideoFrame:
     rgb: np.ndarray | None = None  # with pixels="i420": the RGB picture too, for the frames asked for
 
 
+def i420_hw(i420: np.ndarray) -> tuple[int, int]:
+    """(H, W) of the picture an I420 array (`i420_planes`) holds."""
+    return i420.shape[0] * 2 // 3, i420.shape[1]
+
+
 def i420_planes(i420: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The Y, U and V planes (views) of an I420 picture: a (3H/2) x W uint8 array holding all of Y (H x W),
     then all of U and of V (H/2 x W/2 each), as OpenCV's `COLOR_YUV2RGB_I420` reads it; H and W even."""
-    h, w = i420.shape[0] * 2 // 3, i420.shape[1]
+    h, w = i420_hw(i420)
     flat, luma, chroma = i420.reshape(-1), h * w, (h // 2) * (w // 2)
     return (flat[:luma].reshape(h, w), flat[luma:luma + chroma].reshape(h // 2, w // 2),
             flat[luma + chroma:].reshape(h // 2, w // 2))

@@ -22,7 +22,7 @@ import av
 import numpy as np
 
 from .._opencv import cv2
-from ..io import i420_planes, iter_frames, prefetch
+from ..io import i420_hw, i420_planes, iter_frames, prefetch
 from .draw import Overlay, View, unit_of
 from .stills import StillFrames
 
@@ -111,7 +111,7 @@ def _encode(container: Any, stream: Any, frame: av.VideoFrame | None) -> None:
 
 def _draw_frame(overlay: Overlay, i420: np.ndarray, row: int, view: View) -> None:
     """The overlay and then the panel of `row` on an I420 frame, each converted to RGB only where it goes."""
-    h, w = i420.shape[0] * 2 // 3, i420.shape[1]
+    h, w = i420_hw(i420)
     _draw_in_rgb(i420, _even_box(overlay.draw_box(row, view, (h, w)), h, w),
                  lambda rgb, x0, y0: overlay.draw(rgb, row, view.cropped(x0, y0)))
     panel = overlay.panel_box(row, view, (h, w))
@@ -209,7 +209,7 @@ def _write_video(analysis: Any, path: Path, progress: Callable[[str, float], Non
             if stills is not None and frame.rgb is not None:
                 stills.offer(frame.index, frame.rgb)
             i420 = frame.image
-            h, w = i420.shape[0] * 2 // 3, i420.shape[1]
+            h, w = i420_hw(i420)
             if container is None:
                 container, stream = _open_output(path, w, h, rate)
                 encoder = _EncoderThread(container, stream)
