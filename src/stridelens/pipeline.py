@@ -20,7 +20,14 @@ from .assess.quality import check_uncertainty
 from .coach import Drill, prescribe
 from .config import Config, GaitConfig
 from .errors import NoRunnerError, NotRunningError, StridelensError, TooFewStepsError, WrongViewError
-from .gait import Contact, FootSpeedContactDetector, MarkerContactDetector, estimate_step_period_s, relabel_legs
+from .gait import (
+    Contact,
+    FootSpeedContactDetector,
+    MarkerContactDetector,
+    estimate_step_period_s,
+    relabel_legs,
+    stance_rows,
+)
 from .gait.classify import classify_gait
 from .io import VideoInfo, probe_video
 from .metrics import StepMetrics, Summary, compute_steps, summarise, symmetry_index_pct
@@ -33,7 +40,7 @@ from .metrics.uncertainty import (
 )
 from .pose import PoseEstimator
 from .pose.video_pass import PoseRun, estimate_poses, runner_box
-from .tracking import Scene, Track, clean_track, orient
+from .tracking import Scene, Track, clean_track, orient, remove_outliers
 
 if TYPE_CHECKING:
     from .pose.people import PeopleCounter
@@ -147,6 +154,9 @@ def _detect_slow_motion(raw: Track, clean: Track, video: VideoInfo, config: Conf
         f"or 960 frames/s).")
 
 
+_FLOOR_PASSES = 3  # floor from the events' stances, events on that floor: a tilted overground clip needs 2
+
+
 def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_pct: float | None = None,
                   other_people_fraction: float | None = None, progress: ProgressFn = _no_progress) -> Analysis:
     """The core from raw keypoints on: cleaning, events, metrics, verdict, coaching (no I/O)."""
@@ -159,6 +169,18 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
                          height_cm=config.height_cm)
     detector = _contact_detector(video, config.gait).detect(body, scene)
+    unfiltered, _ = remove_outliers(raw, config.tracking)
+    for _ in range(_FLOOR_PASSES):
+        # the floor again, from the toes in mid-stance (tracking.fit_floor_in_stance), and the events on it
+        if not detector.contacts_:
+            break
+        tilt_deg = scene.floor_angle_deg
+        body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
+                             height_cm=config.height_cm,
+                             stance=(unfiltered, stance_rows(detector.contacts_, len(clean))))
+        detector = _contact_detector(video, config.gait).detect(body, scene)
+        if abs(scene.floor_angle_deg - tilt_deg) < 0.05:
+            break
     hip_x = body.mid("left_hip", "right_hip")[:, 0]
     foot_range_pct = float(nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 95)
                            - nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 5)) \

@@ -6,6 +6,7 @@ Definition: METRICS.md "Gait events". IC is the first frame the foot is on the g
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Literal, Self
 
@@ -17,7 +18,7 @@ from ..config import GaitConfig
 from ..tracking.orient import Scene
 from ..tracking.track import Track
 
-__all__ = ["Contact", "FootSpeedContactDetector", "estimate_step_period_s", "relabel_legs"]
+__all__ = ["Contact", "FootSpeedContactDetector", "estimate_step_period_s", "relabel_legs", "stance_rows"]
 
 Side = Literal["L", "R"]
 _Stance = tuple[int, int, float, float, float, float]  # see FootSpeedContactDetector._stances
@@ -38,6 +39,11 @@ class Contact:
     relabelled: bool = False  # the pose model had this stance foot under the other side's label
     ic_row_subframe: float | None = None  # fractional row of the landing, in (ic_row - 1, ic_row]: where the
     # foot's speed crossed the IC threshold (`FootSpeedContactDetector`); None: ic_row. Values "at IC" are read here
+
+    @property
+    def keypoint_side(self) -> Side:
+        """The label under which the track holds this stance foot's keypoints (before `relabel_legs`)."""
+        return ("R" if self.side == "L" else "L") if self.relabelled else self.side
 
 
 def _filled(x: np.ndarray) -> np.ndarray:
@@ -310,6 +316,19 @@ def _drop_duplicates(stances: list[_Stance]) -> list[_Stance]:
                     out[-1] = s
                 continue
         out.append(s)
+    return out
+
+
+def stance_rows(contacts: list[Contact], n_rows: int, middle: tuple[float, float] = (0.2, 0.8)) -> np.ndarray:
+    """(n_rows, 2) bool, columns L, R: the rows in the `middle` part of each stance (fractions of IC -> TO),
+    under the label that holds the stance foot's keypoints there (the other one for a relabelled contact).
+    The foot is surely on the floor there, away from the landing and the lift-off that a frame of event
+    error would take in."""
+    out = np.zeros((n_rows, 2), dtype=bool)
+    for c in contacts:
+        a = int(math.ceil(c.ic_row + middle[0] * (c.to_row - c.ic_row)))
+        b = int(math.floor(c.ic_row + middle[1] * (c.to_row - c.ic_row)))
+        out[max(a, 0):min(b, n_rows - 1) + 1, "LR".index(c.keypoint_side)] = True
     return out
 
 

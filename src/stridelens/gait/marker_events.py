@@ -76,7 +76,7 @@ class MarkerContactDetector:
 
     def _refine(self, track: Track, contact: Contact) -> Contact:
         cfg = self.config
-        label = ({"L": "R", "R": "L"}[contact.side]) if contact.relabelled else contact.side
+        label = contact.keypoint_side
         hip_x = track.mid("left_hip", "right_hip")[:, 0]
         toe_x_rel = track.side_point(label, "toe")[:, 0] - hip_x
         to = _toe_off_row(toe_x_rel, track.time_s, contact.ic_row, contact.to_row,

@@ -46,6 +46,7 @@ class Posture:
     strike_rad: float  # heel -> toe angle at IC, toes up positive
     heel_rise_rad: float  # heel -> toe angle at TO is minus this
     touchdown_speed_fraction: float  # backward speed of the landing foot relative to the hip / stance speed
+    lift_speed_fraction: float  # upward speed of the ankle just after TO / stance speed
     swing_height_px: float
     oscillation_px: float  # hip peak-to-peak vertical oscillation
     contact_frames: int  # TO - IC
@@ -119,9 +120,11 @@ def swing_foot(u: np.ndarray, swing_frames: np.ndarray, hip_y_px: np.ndarray, p:
     The ankle leaves with its toe-off velocity and lands moving back at `touchdown_speed_fraction` of
     the stance speed (cubic Hermite in x, so the foot reaches forward and retracts before landing);
     its height is the straight line between its TO and IC heights plus a bump that starts and ends
-    flat and peaks at 40 % of swing. The foot keeps its TO angle for the first 30 % of swing, turns to its
-    IC angle by 90 %, and keeps that until landing. An ankle out of the leg's reach is pulled
-    towards the hip.
+    flat and peaks at 40 % of swing, plus a lift that leaves at `lift_speed_fraction` of the stance speed
+    and has died out by late swing (u (1 - u)^4: the knee folds from TO on, as in real running, instead of
+    the leg re-extending while the ankle stays low). The foot keeps its TO angle for the first 30 % of
+    swing, turns to its IC angle by 90 %, and keeps that until landing. An ankle out of the leg's reach is
+    pulled towards the hip.
     """
     eps = 1e-4
     _, _, ankle_to = stance_foot(np.array([p.contact_frames, p.contact_frames - eps]), p)
@@ -130,7 +133,8 @@ def swing_foot(u: np.ndarray, swing_frames: np.ndarray, hip_y_px: np.ndarray, p:
     x = _hermite(ankle_to[0, 0], ankle_ic[0, 0], velocity_to * swing_frames,
                  -p.touchdown_speed_fraction * p.speed_px_per_frame * swing_frames, u)
     bump = u**2 * (1 - u) ** 3 / _BUMP_PEAK
-    y = (1 - u) * ankle_to[0, 1] + u * ankle_ic[0, 1] + p.swing_height_px * bump
+    lift = p.lift_speed_fraction * p.speed_px_per_frame * swing_frames * u * (1 - u) ** 4  # slope at u = 0
+    y = (1 - u) * ankle_to[0, 1] + u * ankle_ic[0, 1] + p.swing_height_px * bump + lift
     ankle = np.stack([x, y], -1)
     from_hip = ankle - np.stack([np.zeros_like(x), hip_y_px], -1)
     dist = np.linalg.norm(from_hip, axis=-1)

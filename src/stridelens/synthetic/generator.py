@@ -29,9 +29,10 @@ Model (runner coordinates: x forward, y up, floor at y = 0; lengths scale with `
   trunk lean is the same in every frame.
 - Swing. The ankle leaves with its toe-off velocity, reaches forward, and retracts so that it lands
   moving back at `touchdown_speed_fraction` of the stance speed; it rises in a bump of
-  `swing_height_pct`. Knees come from two-link inverse kinematics (thigh = shank = leg / 2, knee
-  forward); arms swing opposite to the thigh of the same side, elbows bent at 90 deg; ears and nose sit
-  above the shoulders, nose ahead.
+  `swing_height_pct`, and from TO on at `lift_speed_fraction` of the stance speed (the knee folds).
+  Knees come from two-link inverse kinematics (thigh = shank = leg / 2, knee forward); arms swing
+  opposite to the thigh of the same side, elbows bent at 90 deg; ears and nose sit above the shoulders,
+  nose ahead.
 - Image. Hip centre at the image centre (treadmill; overground at mid-clip), floor at `floor_row_px`,
   mirrored for `facing=-1`, then the whole picture is turned by `camera_tilt_deg` about the image
   centre (counter-clockwise on screen positive: the floor rises to the right). Points outside the
@@ -92,6 +93,10 @@ class RunnerSpec:
         swing bump height; trunk length in % of the standing leg; heel->toe angle below the floor at TO.
     touchdown_speed_fraction, arm_swing_deg
         Backward speed of the landing foot relative to the hip / stance speed; arm swing amplitude.
+    lift_speed_fraction
+        Upward speed of the ankle just after TO / stance speed (0: it leaves level, as before 2026-12-03).
+        0.7 gives the knee-flexion and hip-extension changes around TO of the Hamner & Delp inverse
+        kinematics (knee +3 / +8 / +24 deg at TO + 17 / 33 / 67 ms; docs/accuracy.md).
     far_side_offset_px
         Far-side points drawn this much higher in the image, near-side ones as much lower, halved
         (perspective); truth geometry is exact only at 0.
@@ -125,6 +130,7 @@ class RunnerSpec:
     trunk_length_pct: float = 58.0
     heel_rise_deg: float = 30.0
     touchdown_speed_fraction: float = 0.5
+    lift_speed_fraction: float = 0.7
     arm_swing_deg: float = 30.0
     far_side_offset_px: float = 0.0
     confidence: float = 0.9
@@ -326,7 +332,7 @@ def _posture(spec: RunnerSpec, ref_px: float, contact_frames: int) -> Posture:
         leg_px=leg_px, ref_px=ref_px, leg_lean_rad=leg_lean, trunk_lean_rad=trunk_lean, trunk_px=trunk_px,
         mid_leg_px=mid_leg_px, hip_mid_y_px=_body.ANKLE_UP * leg_px + mid_leg_px * math.cos(leg_lean),
         heel_ic_px=heel_ic_px, strike_rad=strike, heel_rise_rad=math.radians(spec.heel_rise_deg),
-        touchdown_speed_fraction=spec.touchdown_speed_fraction,
+        touchdown_speed_fraction=spec.touchdown_speed_fraction, lift_speed_fraction=spec.lift_speed_fraction,
         swing_height_px=spec.swing_height_pct / 100 * ref_px,
         oscillation_px=spec.vertical_oscillation_pct / 100 * ref_px,
         contact_frames=contact_frames, mid_frames=mid_frames, speed_px_per_frame=speed)
@@ -389,8 +395,8 @@ def _standing(spec: RunnerSpec, n_frames: int) -> tuple[Posture, Points, dict[st
     p = Posture(leg_px=leg_px, ref_px=leg_px, leg_lean_rad=0.0, trunk_lean_rad=lean,
                 trunk_px=spec.trunk_length_pct / 100 * leg_px, mid_leg_px=leg_px,
                 hip_mid_y_px=(_body.ANKLE_UP + 1) * leg_px, heel_ic_px=-_body.ANKLE_FORWARD * leg_px,
-                strike_rad=0.0, heel_rise_rad=0.0, touchdown_speed_fraction=0.0, swing_height_px=0.0,
-                oscillation_px=0.0, contact_frames=0, mid_frames=0, speed_px_per_frame=0.0)
+                strike_rad=0.0, heel_rise_rad=0.0, touchdown_speed_fraction=0.0, lift_speed_fraction=0.0,
+                swing_height_px=0.0, oscillation_px=0.0, contact_frames=0, mid_frames=0, speed_px_per_frame=0.0)
     hip = _constant(0.0, p.hip_mid_y_px, n_frames)
     ankle = _constant(0.0, _body.ANKLE_UP * leg_px, n_frames)
     heel = _constant(p.heel_ic_px, 0.0, n_frames)

@@ -154,6 +154,16 @@ def lowpass(track: Track, cutoff_hz: float, max_fraction_of_nyquist: float = 0.6
     return track.with_xy(xy)
 
 
+def remove_outliers(raw: Track, config: TrackingConfig) -> tuple[Track, np.ndarray]:
+    """The first cleaning steps: confidence gate, jumps, spikes (missing points stay missing, no filter).
+    Returns the track and a (T, K) mask of the points rejected as outliers."""
+    track = drop_low_confidence(raw, config.min_confidence)
+    leg_px = leg_length_px(track)
+    track, jumped = reject_jumps(track, leg_px, config.max_limb_speed_leg_per_s, config.max_jump_segment_s)
+    track, rejected = despike(track, config, leg_px)
+    return track, rejected | jumped
+
+
 def clean_track(raw: Track, config: TrackingConfig) -> tuple[Track, dict[str, np.ndarray]]:
     """Chain the cleaning steps: confidence gate, outliers (jumps, spikes), gaps, low-pass filter.
 
@@ -162,11 +172,7 @@ def clean_track(raw: Track, config: TrackingConfig) -> tuple[Track, dict[str, np
 
     Returns the cleaned track and per-frame diagnostics for keypoints.parquet.
     """
-    track = drop_low_confidence(raw, config.min_confidence)
-    leg_px = leg_length_px(track)
-    track, jumped = reject_jumps(track, leg_px, config.max_limb_speed_leg_per_s, config.max_jump_segment_s)
-    track, rejected = despike(track, config, leg_px)
-    rejected |= jumped
+    track, rejected = remove_outliers(raw, config)
     track = fill_gaps(track, config.max_gap_s)
     track = lowpass(track, config.lowpass_cutoff_hz, config.lowpass_max_fraction_of_nyquist)
     return track, {"outliers_rejected": rejected.any(axis=1)}
