@@ -81,9 +81,10 @@ def fit_floor(xy_up: np.ndarray, track: Track, leg_px: float) -> tuple[float, di
     (`orient`'s first pass; `fit_floor_in_stance` is the second).
 
     The lowest foot point of each side in each frame is a stance candidate when it lies within 10 % of
-    leg length of that side's lowest values above the line fitted so far (three rounds, from level). One
-    slope is shared by both sides with one intercept per side (the far foot touches the image higher than
-    the near one), fitted by least squares with two rounds of trimming the worst residuals.
+    leg length of that side's lowest values above the line fitted so far (three rounds, starting from level,
+    or overground from the hip's path). One slope is shared by both sides with one intercept per side (the
+    far foot touches the image higher than the near one), fitted by least squares with two rounds of
+    trimming the worst residuals.
     """
     xs, ys, sides = [], [], []
     for s_i, side in enumerate("LR"):
@@ -101,7 +102,7 @@ def fit_floor(xy_up: np.ndarray, track: Track, leg_px: float) -> tuple[float, di
         return 0.0, {"L": 0.0, "R": 0.0}
     x, y, s = np.concatenate(xs), np.concatenate(ys), np.concatenate(sides)
     a = np.column_stack([x, s == 0, s == 1]).astype(float)
-    slope, icpt = 0.0, np.zeros(2)
+    slope, icpt = _hip_path_slope(xy_up, track, leg_px), np.zeros(2)
     for _ in range(3):
         # the band is measured from the line fitted so far: on a tilted floor a level band would hold only
         # the low end of an overground runner's path
@@ -117,6 +118,17 @@ def fit_floor(xy_up: np.ndarray, track: Track, leg_px: float) -> tuple[float, di
             resid = np.abs(y - a @ coef)
             keep = low & (resid <= np.percentile(resid[low], 80))
     return _floor_from_fit(icpt, set(s.tolist()), slope)
+
+
+def _hip_path_slope(xy_up: np.ndarray, track: Track, leg_px: float) -> float:
+    """Starting slope for `fit_floor`: an overground runner's hip travels parallel to the floor (its bounce
+    averages out over the strides), so the line through the hip path is the floor's slope; 0 (level) where
+    the hip moves less than 2 leg lengths across the picture (a treadmill)."""
+    hip = track.with_xy(xy_up).mid("left_hip", "right_hip")
+    ok = np.isfinite(hip).all(1)
+    if ok.sum() < 10 or np.ptp(hip[ok, 0]) < 2 * leg_px:
+        return 0.0
+    return float(np.polyfit(hip[ok, 0], hip[ok, 1], 1)[0])
 
 
 def _floor_from_fit(coef: np.ndarray, sides: set[int], slope: float) -> tuple[float, dict[str, float]]:
