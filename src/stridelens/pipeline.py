@@ -157,6 +157,32 @@ def _detect_slow_motion(raw: Track, clean: Track, video: VideoInfo, config: Conf
 _FLOOR_PASSES = 3  # floor from the events' stances, events on that floor: a tilted overground clip needs 2
 
 
+_Detector = FootSpeedContactDetector | MarkerContactDetector
+
+
+def _floor_from_stances(raw: Track, clean: Track, body: Track, scene: Scene, detector: _Detector,
+                        video: VideoInfo, config: Config) -> tuple[Track, Scene, _Detector]:
+    """The floor again from the toes in mid-stance of the events found (`tracking.fit_floor_in_stance`), and
+    the events again on that floor, until the tilt settles. A round whose stances give no line, or whose
+    events come out empty, is not taken: the floor and events before it stay."""
+    unfiltered, _ = remove_outliers(raw, config.tracking)
+    first_tilt_deg = scene.floor_angle_deg
+    for _ in range(_FLOOR_PASSES):
+        new_body, new_scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
+                                     height_cm=config.height_cm,
+                                     stance=(unfiltered, stance_rows(detector.contacts_, len(clean))))
+        if new_scene.floor_angle_deg == first_tilt_deg:  # no line in the stances: orient kept the first fit
+            break
+        new_detector = _contact_detector(video, config.gait).detect(new_body, new_scene)
+        if not new_detector.contacts_:
+            break
+        moved_deg = abs(new_scene.floor_angle_deg - scene.floor_angle_deg)
+        body, scene, detector = new_body, new_scene, new_detector
+        if moved_deg < 0.05:
+            break
+    return body, scene, detector
+
+
 def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_pct: float | None = None,
                   other_people_fraction: float | None = None, progress: ProgressFn = _no_progress) -> Analysis:
     """The core from raw keypoints on: cleaning, events, metrics, verdict, coaching (no I/O)."""
@@ -169,18 +195,7 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
                          height_cm=config.height_cm)
     detector = _contact_detector(video, config.gait).detect(body, scene)
-    unfiltered, _ = remove_outliers(raw, config.tracking)
-    for _ in range(_FLOOR_PASSES):
-        # the floor again, from the toes in mid-stance (tracking.fit_floor_in_stance), and the events on it
-        if not detector.contacts_:
-            break
-        tilt_deg = scene.floor_angle_deg
-        body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
-                             height_cm=config.height_cm,
-                             stance=(unfiltered, stance_rows(detector.contacts_, len(clean))))
-        detector = _contact_detector(video, config.gait).detect(body, scene)
-        if abs(scene.floor_angle_deg - tilt_deg) < 0.05:
-            break
+    body, scene, detector = _floor_from_stances(raw, clean, body, scene, detector, video, config)
     hip_x = body.mid("left_hip", "right_hip")[:, 0]
     foot_range_pct = float(nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 95)
                            - nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 5)) \
