@@ -66,3 +66,14 @@ def test_the_engines_own_sdd_is_used_when_analysis_json_has_one(unc):
     report = {**_report(cadence_spm=170.0), "uncertainty": unc}
     assert _by_key(compare_sessions(report, {**_report(cadence_spm=172.0), "uncertainty": unc}))[
         "cadence_spm"].measurable
+
+
+def test_films_facing_opposite_ways_carry_a_caveat():
+    from stridelens.web.compare import filming_caveats
+
+    right, left = ({**_report(cadence_spm=170.0), "setting": {"direction": d}} for d in ("left_to_right",
+                                                                                          "right_to_left"))
+    assert filming_caveats(right, right) == []
+    assert filming_caveats(right, _report(cadence_spm=170.0)) == []  # an older file without the setting
+    (caveat,) = filming_caveats(right, left)
+    assert "opposite ways" in caveat and "same side" in caveat

@@ -68,7 +68,11 @@ def test_athlete_page_and_comparison(settings, result_template, small_video):
     def later(d):
         calls["n"] += 1
         d = with_sdd(d, TEST_SDD)
-        return shift_metrics(d, {"cadence_spm": 10.0, "hip_offset_pct": 0.4}) if calls["n"] > 1 else d
+        if calls["n"] == 1:
+            return d
+        # the second film from the other side of the treadmill
+        d["setting"]["direction"] = {"left_to_right": "right_to_left"}.get(d["setting"]["direction"], "left_to_right")
+        return shift_metrics(d, {"cadence_spm": 10.0, "hip_offset_pct": 0.4})
 
     with TestClient(create_app(settings, analyser=FakeAnalyser(result_template, tweak=later))) as client:
         a = wait_done(client, upload(client, small_video, athlete_name="Ana", notes="before")["id"])
@@ -81,6 +85,7 @@ def test_athlete_page_and_comparison(settings, result_template, small_video):
     assert athlete.count('name="pick"') == 2 and 'id="trend-data"' in athlete and "before" in athlete
     assert "No measurable change" in compare and ("Better" in compare or "Worse" in compare)
     assert compare.index("before") < compare.index("after")  # ordered by date whatever the query order
+    assert 'id="compare-caveats"' in compare and "facing opposite ways" in compare
     assert no_js.status_code == 200
     assert "Ana" in athletes and missing.status_code == 404 and "text/html" in missing.headers["content-type"]
 

@@ -22,7 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["COMPARED", "PROVISIONAL_SDD", "Compared", "MetricChange", "compare_sessions", "sdd_table"]
+__all__ = ["COMPARED", "PROVISIONAL_SDD", "Compared", "MetricChange", "compare_sessions", "filming_caveats",
+           "sdd_table"]
 
 PROVISIONAL_SDD: dict[str, float] = {  # PROVISIONAL, heuristic (see module docstring)
     "cadence_spm": 3.0,
@@ -148,3 +149,17 @@ def compare_sessions(before: dict[str, Any], after: dict[str, Any]) -> list[Metr
         measurable = change != 0 and abs(change) >= sdd
         out.append(MetricChange(metric, m1, m2, change, sdd, measurable, _verdict(metric, m1, m2, measurable)))
     return out
+
+
+def filming_caveats(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What in the two films, not in the running, can make their numbers differ beyond the SDDs (these are
+    within-session figures). Measured (docs/accuracy.md, "Direction of travel"): the same run mirrored moves
+    trunk lean by 2.7 deg and landing ahead of the body by 8 % of leg length, because the pose model is not
+    mirror-symmetric."""
+    directions = [(report.get("setting") or {}).get("direction") for report in (before, after)]
+    if None in directions or directions[0] == directions[1]:
+        return []
+    return ["These two films show the runner facing opposite ways. The pose model does not see a mirrored "
+            "runner the same way: on the same run filmed from the other side, trunk lean moved by about 3 deg "
+            "and landing ahead of the body by about 8 % of leg length. Film from the same side to compare."]
+
