@@ -40,7 +40,7 @@ from .metrics.uncertainty import (
 )
 from .pose import PoseEstimator
 from .pose.video_pass import PoseRun, estimate_poses, runner_box
-from .tracking import Scene, Track, clean_track, orient, remove_outliers
+from .tracking import Scene, Track, clean_track, fill_and_filter, orient, remove_outliers
 
 if TYPE_CHECKING:
     from .pose.people import PeopleCounter
@@ -160,12 +160,11 @@ _FLOOR_PASSES = 3  # floor from the events' stances, events on that floor: a til
 _Detector = FootSpeedContactDetector | MarkerContactDetector
 
 
-def _floor_from_stances(raw: Track, clean: Track, body: Track, scene: Scene, detector: _Detector,
+def _floor_from_stances(unfiltered: Track, clean: Track, body: Track, scene: Scene, detector: _Detector,
                         video: VideoInfo, config: Config) -> tuple[Track, Scene, _Detector]:
-    """The floor again from the toes in mid-stance of the events found (`tracking.fit_floor_in_stance`), and
-    the events again on that floor, until the tilt settles. A round whose stances give no line, or whose
-    events come out empty, is not taken: the floor and events before it stay."""
-    unfiltered, _ = remove_outliers(raw, config.tracking)
+    """The floor again from the toes in mid-stance of the events found (`tracking.fit_floor_in_stance`, on the
+    outlier-free, unfiltered track), and the events again on that floor, until the tilt settles. A round whose
+    stances give no line, or whose events come out empty, is not taken: the floor and events before it stay."""
     first_tilt_deg = scene.floor_angle_deg
     for _ in range(_FLOOR_PASSES):
         new_body, new_scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
@@ -187,7 +186,8 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
                   other_people_fraction: float | None = None, progress: ProgressFn = _no_progress) -> Analysis:
     """The core from raw keypoints on: cleaning, events, metrics, verdict, coaching (no I/O)."""
     progress("events", 0.0)
-    clean, diagnostics = clean_track(raw, config.tracking)
+    unfiltered, rejected = remove_outliers(raw, config.tracking)
+    clean, diagnostics = fill_and_filter(unfiltered, rejected, config.tracking)
     quality = check_track(clean, capture_fps=video.capture_fps, config=config.quality,
                           min_seen_s=0.5, camera_shift_pct=camera_shift_pct,
                           other_people_fraction=other_people_fraction, leg_length_px_series=_leg_series_px(clean))
@@ -195,7 +195,7 @@ def analyze_track(raw: Track, *, video: VideoInfo, config: Config, camera_shift_
     body, scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
                          height_cm=config.height_cm)
     detector = _contact_detector(video, config.gait).detect(body, scene)
-    body, scene, detector = _floor_from_stances(raw, clean, body, scene, detector, video, config)
+    body, scene, detector = _floor_from_stances(unfiltered, clean, body, scene, detector, video, config)
     hip_x = body.mid("left_hip", "right_hip")[:, 0]
     foot_range_pct = float(nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 95)
                            - nanpercentile(body.side_point("L", "ankle")[:, 0] - hip_x, 5)) \

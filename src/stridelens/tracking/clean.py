@@ -172,7 +172,13 @@ def clean_track(raw: Track, config: TrackingConfig) -> tuple[Track, dict[str, np
 
     Returns the cleaned track and per-frame diagnostics for keypoints.parquet.
     """
-    track, rejected = remove_outliers(raw, config)
+    return fill_and_filter(*remove_outliers(raw, config), config)
+
+
+def fill_and_filter(track: Track, rejected: np.ndarray, config: TrackingConfig
+                    ) -> tuple[Track, dict[str, np.ndarray]]:
+    """The last cleaning steps, on `remove_outliers`' output (track, rejected mask): gaps, low-pass filter.
+    Split from `clean_track` for callers that also need the outlier-free, unfiltered track."""
     track = fill_gaps(track, config.max_gap_s)
     track = lowpass(track, config.lowpass_cutoff_hz, config.lowpass_max_fraction_of_nyquist)
     return track, {"outliers_rejected": rejected.any(axis=1)}
