@@ -165,12 +165,11 @@ def _floor_from_stances(unfiltered: Track, clean: Track, body: Track, scene: Sce
     """The floor again from the toes in mid-stance of the events found (`tracking.fit_floor_in_stance`, on the
     outlier-free, unfiltered track), and the events again on that floor, until the tilt settles. A round whose
     stances give no line, or whose events come out empty, is not taken: the floor and events before it stay."""
-    first_tilt_deg = scene.floor_angle_deg
     for _ in range(_FLOOR_PASSES):
         new_body, new_scene = orient(clean, image_width_px=video.width_px, image_height_px=video.height_px,
                                      height_cm=config.height_cm,
                                      stance=(unfiltered, stance_rows(detector.contacts_, len(clean))))
-        if new_scene.floor_angle_deg == first_tilt_deg:  # no line in the stances: orient kept the first fit
+        if new_scene.floor_from != "feet in stance":  # no line in the stances: orient fell back to the band
             break
         new_detector = _contact_detector(video, config.gait).detect(new_body, new_scene)
         if not new_detector.contacts_:

@@ -7,7 +7,7 @@ import pytest
 
 from stridelens.gait import Contact, stance_rows
 from stridelens.synthetic import make_runner, neutral_runner
-from stridelens.tracking import fit_floor_in_stance
+from stridelens.tracking import fit_floor_in_stance, orient
 from stridelens.tracking.orient import _mirror_up
 
 
@@ -48,3 +48,16 @@ def test_stance_rows_are_the_middle_of_each_stance_under_the_keypoints_label():
     # 20-80 % of each stance: rows 12-18 and 32-38, the relabelled right stance under the left label
     assert np.flatnonzero(rows[:, 0]).tolist() == [*range(12, 19), *range(32, 39)]
     assert not rows[:, 1].any()
+
+
+def test_orient_says_which_line_it_used():
+    """The pipeline keeps its first floor when the stances give no line; it learns that from `floor_from`,
+    not from comparing tilts (a stance fit can agree with the band to the last bit)."""
+    track, truth = make_runner(neutral_runner(camera_tilt_deg=4.0, noise_px=2.0, seed=0))
+    size = {"image_width_px": neutral_runner().image_width_px, "image_height_px": neutral_runner().image_height_px}
+    _, band = orient(track, **size)
+    _, feet = orient(track, **size, stance=(track, _true_stance_rows(truth, len(track))))
+    _, none = orient(track, **size, stance=(track, np.zeros((len(track), 2), dtype=bool)))
+    assert (band.floor_from, feet.floor_from, none.floor_from) == ("floor band", "feet in stance", "floor band")
+    assert none.floor_angle_deg == band.floor_angle_deg
+    assert feet.camera_tilt_deg == pytest.approx(4.0, abs=0.5)

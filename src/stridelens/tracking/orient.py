@@ -32,6 +32,7 @@ class Scene:
     px_per_m: float | None  # when the runner's height is known
     image_width_px: int
     image_height_px: int
+    floor_from: str = "floor band"  # what gave the floor line: "floor band" (`fit_floor`) or "feet in stance"
 
     def to_pct(self, length_px: np.ndarray | float) -> np.ndarray | float:
         return np.asarray(length_px) / self.leg_length_px * 100.0
@@ -209,6 +210,7 @@ def orient(track: Track, *, image_width_px: int, image_height_px: int, height_cm
         unfiltered, rows = stance
         fitted = fit_floor_in_stance(_mirror_up(unfiltered.xy, direction, image_width_px), unfiltered, leg_px, rows)
     tilt, floor = fitted if fitted is not None else fit_floor(up, track, leg_px)
+    floor_from = "feet in stance" if fitted is not None else "floor band"
     body = _rotate(up, -tilt)
     # each side's floor at y = 0 for its own points would split the body; keep one mean floor for the
     # body and the per-side floors for foot heights (gait/metrics use Scene.floor_y_px).
@@ -226,5 +228,6 @@ def orient(track: Track, *, image_width_px: int, image_height_px: int, height_cm
     # mirroring flips the sense of rotation: report the tilt as it looks in the picture
     scene = Scene(direction=direction, camera_tilt_deg=tilt * direction, floor_angle_deg=tilt, floor_y_px=floor_rel,
                   body_offset_y_px=mean_floor, leg_length_px=leg_px,
-                  px_per_m=px_per_m, image_width_px=image_width_px, image_height_px=image_height_px)
+                  px_per_m=px_per_m, image_width_px=image_width_px, image_height_px=image_height_px,
+                  floor_from=floor_from)
     return track.with_xy(body), scene
