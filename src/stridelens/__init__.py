@@ -12,7 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Analysis", "Config", "StridelensError", "__version__", "analyze"]
+# The analysis method's revision: the date of the last change that reads the same film differently (the
+# "Tuning" tables of docs/accuracy.md). analysis.json carries it, and comparisons warn when two differ.
+ANALYSIS_METHOD = "2026-12-03"
+__all__ = ["ANALYSIS_METHOD", "Analysis", "Config", "StridelensError", "__version__", "analyze"]
 
 if TYPE_CHECKING:
     from .config import Config

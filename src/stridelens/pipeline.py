@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import __version__
+from . import ANALYSIS_METHOD, __version__
 from ._nan import nanmean, nanpercentile
 from .assess import Finding, QualityCheck, Verdict, assess_findings, assess_verdict, check_gait, check_track
 from .assess.quality import check_uncertainty
@@ -81,6 +81,7 @@ class Analysis:
     conditions: Conditions | None = None  # what the expected errors depend on (metrics.uncertainty)
     uncertainty: dict[str, MetricUncertainty] = field(default_factory=dict)  # per summarised metric
     version: str = __version__
+    method: str = ANALYSIS_METHOD  # see stridelens.ANALYSIS_METHOD
 
     @property
     def cadence_spm(self) -> float | None:

@@ -50,7 +50,7 @@ def test_analysis_json_is_valid_against_its_schema(demo_run):
     _, out, _ = demo_run
     data = json.loads((out / "analysis.json").read_text())
     jsonschema.validate(data, AnalysisReport.model_json_schema())
-    assert data["schema_version"] == "1.1"  # 1.1: expected errors and SDDs (issue #4)
+    assert data["schema_version"] == "1.2"  # 1.1: expected errors and SDDs (issue #4); 1.2: analysis_method
     assert data["summary"]["overall"]["cadence_spm"]["n"] >= 30
     assert data["verdict"]["label"] in ("neutral", "hips_back", "hips_forward")
     assert data["verdict"]["typical_frame"] is not None and data["verdict"]["worst_frame"] is not None

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+import stridelens
 from stridelens.report import SCHEMA_VERSION, AnalysisReport, to_report
 from stridelens.report.html import render_html
 from stridelens.synthetic import neutral_runner
@@ -26,9 +27,10 @@ def report_json(analysis) -> str:
     return to_report(analysis).model_dump_json(indent=1)
 
 
-def test_schema_version_is_1_1_and_old_fields_stay(report_json):
+def test_schema_version_is_1_2_and_old_fields_stay(report_json):
     data = json.loads(report_json)
-    assert SCHEMA_VERSION == "1.1" and data["schema_version"] == "1.1"
+    assert SCHEMA_VERSION == "1.2" and data["schema_version"] == "1.2"
+    assert data["analysis_method"] == stridelens.ANALYSIS_METHOD  # 1.2: which method read the film
     for key in ("video", "setting", "quality", "warnings", "summary", "symmetry", "verdict", "findings",
                 "coaching", "events", "steps"):
         assert key in data

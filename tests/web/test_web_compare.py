@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import stridelens
 from stridelens.web.compare import PROVISIONAL_SDD, compare_sessions, sdd_table
 
 
@@ -69,11 +70,25 @@ def test_the_engines_own_sdd_is_used_when_analysis_json_has_one(unc):
 
 
 def test_films_facing_opposite_ways_carry_a_caveat():
-    from stridelens.web.compare import filming_caveats
+    from stridelens.web.compare import comparison_caveats
 
     right, left = ({**_report(cadence_spm=170.0), "setting": {"direction": d}} for d in ("left_to_right",
                                                                                           "right_to_left"))
-    assert filming_caveats(right, right) == []
-    assert filming_caveats(right, _report(cadence_spm=170.0)) == []  # an older file without the setting
-    (caveat,) = filming_caveats(right, left)
+    assert comparison_caveats(right, right) == []
+    assert comparison_caveats(right, _report(cadence_spm=170.0)) == []  # an older file without the setting
+    (caveat,) = comparison_caveats(right, left)
     assert "opposite ways" in caveat and "same side" in caveat
+
+
+def test_films_analysed_by_different_methods_carry_a_caveat():
+    """The floor-line change of 2026-12-03 read the same film's trunk lean about 2 deg lower: a comparison
+    across it would show a change the runner did not make."""
+    from stridelens.web.compare import comparison_caveats
+
+    old, new, newer = ({**_report(cadence_spm=170.0), **({"analysis_method": m} if m else {})}
+                       for m in (None, stridelens.ANALYSIS_METHOD, "2999-01-01"))
+    assert comparison_caveats(new, new) == [] and comparison_caveats(old, old) == []
+    for a, b in ((old, new), (new, newer)):
+        (caveat,) = comparison_caveats(a, b)
+        assert "different versions of the analysis" in caveat and "Upload the older film again" in caveat
+    assert "an older method and the " + stridelens.ANALYSIS_METHOD in comparison_caveats(old, new)[0]

@@ -1,7 +1,8 @@
 """The analysis.json schema: pydantic models (they also export JSON Schema: `stridelens schema`).
 
 Versioned by `SCHEMA_VERSION`: a change that removes or renames a field bumps the major number; 1.1 added
-`expected_error` and `sdd` to `summary.overall` and the top-level `uncertainty` (issue #4).
+`expected_error` and `sdd` to `summary.overall` and the top-level `uncertainty` (issue #4), 1.2
+`analysis_method`.
 Field names are METRICS.md's keys.
 """
 
@@ -19,7 +20,7 @@ from ..metrics.steps import StepMetrics
 
 __all__ = ["SCHEMA_VERSION", "AnalysisReport", "StepRow", "Uncertainty", "to_report"]
 
-SCHEMA_VERSION = "1.1"  # 1.1: expected errors and SDDs (summary.overall, uncertainty)
+SCHEMA_VERSION = "1.2"  # 1.1: expected errors and SDDs (summary.overall, uncertainty); 1.2: analysis_method
 
 METRIC_DOCS: dict[str, str] = {
     "side": "Foot of this stance: L or R.",
@@ -208,6 +209,9 @@ class AnalysisReport(_Model):
 
     schema_version: str = SCHEMA_VERSION
     stridelens_version: str
+    analysis_method: str | None = Field(
+        None, description="Revision of the analysis method: the date of the last change that reads the same film "
+                          "differently. Compare two analyses only when it is the same (absent: before 2026-12-03).")
     created_utc: str
     video: VideoFacts
     setting: SettingFacts
@@ -273,6 +277,7 @@ def to_report(analysis: Any) -> AnalysisReport:
     t = a.raw_track.time_s
     return AnalysisReport(
         stridelens_version=a.version,
+        analysis_method=getattr(a, "method", None),
         created_utc=datetime.now(UTC).isoformat(timespec="seconds"),
         video=VideoFacts(file=Path(a.video.path).name, codec=a.video.codec, width_px=a.video.width_px,
                          height_px=a.video.height_px, rotation_deg=a.video.rotation_deg,

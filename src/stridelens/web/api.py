@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ..store import repo
 from ..store.db import session_scope
 from ..store.models import AnalysisRow
-from .compare import compare_sessions, filming_caveats
+from .compare import compare_sessions, comparison_caveats
 from .context import CurrentUser, current_user, require_api_csrf, services
 from .results import DOWNLOADS, KEY_FRAMES, read_report_dict
 from .security import csrf_token
@@ -180,7 +180,7 @@ def compare(request: Request, user: User, athlete_id: str, a: Annotated[str, Que
         raise HTTPException(404, "Both sessions must be finished analyses of this athlete.")
     results = services(request).settings.results_dir
     before, after = (read_report_dict(results / r.result_name) for r in rows)  # type: ignore[operator]
-    return {"a": a, "b": b, "caveats": filming_caveats(before, after), "metrics": [
+    return {"a": a, "b": b, "caveats": comparison_caveats(before, after), "metrics": [
         {"key": c.metric.key, "name": c.metric.name, "unit": c.metric.unit, "before": c.before, "after": c.after,
          "change": c.change, "sdd": c.sdd, "measurable": c.measurable, "verdict": c.verdict}
         for c in compare_sessions(before, after)]}

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["COMPARED", "PROVISIONAL_SDD", "Compared", "MetricChange", "compare_sessions", "filming_caveats",
+__all__ = ["COMPARED", "PROVISIONAL_SDD", "Compared", "MetricChange", "compare_sessions", "comparison_caveats",
            "sdd_table"]
 
 PROVISIONAL_SDD: dict[str, float] = {  # PROVISIONAL, heuristic (see module docstring)
@@ -151,15 +151,26 @@ def compare_sessions(before: dict[str, Any], after: dict[str, Any]) -> list[Metr
     return out
 
 
-def filming_caveats(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """What in the two films, not in the running, can make their numbers differ beyond the SDDs (these are
-    within-session figures). Measured (docs/accuracy.md, "Direction of travel"): the same run mirrored moves
-    trunk lean by 2.7 deg and landing ahead of the body by 8 % of leg length, because the pose model is not
-    mirror-symmetric."""
+def comparison_caveats(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """What in the two films or their analyses, not in the running, can make their numbers differ beyond the
+    SDDs (these are within-session figures). Measured (docs/accuracy.md): the same run mirrored moves trunk
+    lean by 2.7 deg and landing ahead of the body by 8 % of leg length, because the pose model is not
+    mirror-symmetric ("Direction of travel"); the floor-line change of 2026-12-03 read the same films' trunk
+    lean 2.1-2.4 deg lower and landing 4.8-5.1 % of leg length further ahead ("The floor line from the feet in
+    stance")."""
+    out = []
     directions = [(report.get("setting") or {}).get("direction") for report in (before, after)]
-    if None in directions or directions[0] == directions[1]:
-        return []
-    return ["These two films show the runner facing opposite ways. The pose model does not see a mirrored "
-            "runner the same way: on the same run filmed from the other side, trunk lean moved by about 3 deg "
-            "and landing ahead of the body by about 8 % of leg length. Film from the same side to compare."]
+    if None not in directions and directions[0] != directions[1]:
+        out.append("These two films show the runner facing opposite ways. The pose model does not see a "
+                   "mirrored runner the same way: on the same run filmed from the other side, trunk lean moved by "
+                   "about 3 deg and landing ahead of the body by about 8 % of leg length. Film from the same side "
+                   "to compare.")
+    methods = [f"the {m} method" if (m := report.get("analysis_method")) else "an older method"
+               for report in (before, after)]
+    if methods[0] != methods[1]:
+        out.append(f"These two films were analysed by different versions of the analysis ({methods[0]} and "
+                   f"{methods[1]}), which can read the same film differently: at the last change, trunk lean by "
+                   "about 2 deg and landing ahead of the body by about 5 % of leg length. Upload the older film "
+                   "again so that both are analysed the same way, then compare.")
+    return out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.models import AnalysisRow
-from .compare import COMPARED, compare_sessions, filming_caveats
+from .compare import COMPARED, compare_sessions, comparison_caveats
 from .filming import tips_for, web_advice
 from .results import DOWNLOADS, KEY_FRAMES, read_report_dict
 
@@ -171,7 +171,7 @@ def compare_context(before: AnalysisRow, after: AnalysisRow, results_dir: Path) 
         sides.append({"row": session_row(row), "headline": HEADLINE[d["verdict"]["label"]],
                       "status": _verdict_status(d["verdict"]),
                       "frames": [k for k in KEY_FRAMES if (folder / "frames" / f"{k}.jpg").is_file()]})
-    return {"rows": rows, "sides": sides, "caveats": filming_caveats(data[0], data[1]),
+    return {"rows": rows, "sides": sides, "caveats": comparison_caveats(data[0], data[1]),
             "all_measured": all(c.source == "measured" for c in changes),
             "measurable": sum(r["measurable"] for r in rows), "unchanged": sum(r["verdict"] == "no measurable change"
                                                                              for r in rows)}
