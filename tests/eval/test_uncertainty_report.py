@@ -86,6 +86,7 @@ def test_html_shows_plus_minus_at_the_frame_rate(html):
     assert re.search(r'class="pm[^"]*"[^>]*>±[0-9.]+ steps/min at 30 fps<', numbers)
     assert "Smallest change you can detect between two films" in numbers
     assert "± (expected error)" in page[page.index('id="glossary"'):]
+    assert f"(method of {stridelens.ANALYSIS_METHOD})" in page[page.index("<footer>"):]
 
 
 def test_html_marks_coarse_numbers(html):

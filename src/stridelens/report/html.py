@@ -453,7 +453,8 @@ def render_html(report: AnalysisReport, analysis: Any, *, still_frames: StillFra
         _stills(report, analysis, still_frames), _drills(report), _findings(report, config), _quality(report),
         _step_table(report, config), _glossary(report),
     ])
-    footer = (f"<footer>Made with stridelens {_e(report.stridelens_version)} · analysis.json schema "
+    method = f" (method of {_e(report.analysis_method)})" if report.analysis_method else ""
+    footer = (f"<footer>Made with stridelens {_e(report.stridelens_version)}{method} · analysis.json schema "
               f"{_e(report.schema_version)} · {_e(report.created_utc)}</footer>")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
