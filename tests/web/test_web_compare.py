@@ -90,5 +90,5 @@ def test_films_analysed_by_different_methods_carry_a_caveat():
     assert comparison_caveats(new, new) == [] and comparison_caveats(old, old) == []
     for a, b in ((old, new), (new, newer)):
         (caveat,) = comparison_caveats(a, b)
-        assert "different versions of the analysis" in caveat and "Upload the older film again" in caveat
+        assert "different versions of the analysis" in caveat and "Upload the film of the older method again" in caveat
     assert "an older method and the " + stridelens.ANALYSIS_METHOD in comparison_caveats(old, new)[0]

@@ -90,6 +90,29 @@ def test_athlete_page_and_comparison(settings, result_template, small_video):
     assert "Ana" in athletes and missing.status_code == 404 and "text/html" in missing.headers["content-type"]
 
 
+def test_sessions_of_an_older_analysis_method_are_flagged(settings, result_template, small_video):
+    """A film analysed before the floor-line change reads trunk lean about 2 deg higher: the athlete's trends
+    and the comparison say so instead of showing it as the runner's change."""
+    calls = {"n": 0}
+
+    def first_one_old(d):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            d.pop("analysis_method", None)  # a file from before analysis.json 1.2
+        return with_sdd(d, TEST_SDD)
+
+    with TestClient(create_app(settings, analyser=FakeAnalyser(result_template, tweak=first_one_old))) as client:
+        a = wait_done(client, upload(client, small_video, athlete_name="Ana")["id"])
+        b = wait_done(client, upload(client, small_video, athlete_id=a["athlete_id"])["id"])
+        athlete = client.get(f"/athletes/{a['athlete_id']}").text
+        compare = client.get(f"/athletes/{a['athlete_id']}/compare", params={"a": a["id"], "b": b["id"]}).text
+        api = client.get(f"/api/athletes/{a['athlete_id']}/compare", params={"a": a["id"], "b": b["id"]}).json()
+    flagged = athlete[athlete.index('id="athlete-caveats"'):athlete.index('id="trends"')]
+    assert "1 of these sessions" in flagged and "older version of the analysis" in flagged
+    assert "different versions of the analysis" in compare[compare.index('id="compare-caveats"'):]
+    assert any("an older method and the " in c for c in api["caveats"])
+
+
 def test_filming_page_tips_and_examples(client):
     html = client.get("/filming").text
     for anchor in ("tripod", "hip-height", "side", "distance", "strides", "fps", "light", "alone"):

@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["COMPARED", "PROVISIONAL_SDD", "Compared", "MetricChange", "compare_sessions", "comparison_caveats",
-           "sdd_table"]
+__all__ = ["COMPARED", "METHOD_CHANGE_EFFECT", "PROVISIONAL_SDD", "Compared", "MetricChange", "compare_sessions",
+           "comparison_caveats", "method_label", "sdd_table"]
 
 PROVISIONAL_SDD: dict[str, float] = {  # PROVISIONAL, heuristic (see module docstring)
     "cadence_spm": 3.0,
@@ -151,6 +151,16 @@ def compare_sessions(before: dict[str, Any], after: dict[str, Any]) -> list[Metr
     return out
 
 
+# what the last method change did to the same films (docs/accuracy.md, "The floor line from the feet in stance")
+METHOD_CHANGE_EFFECT = ("which can read the same film differently: at the last change, trunk lean by about 2 deg "
+                        "and landing ahead of the body by about 5 % of leg length")
+
+
+def method_label(method: str | None) -> str:
+    """How a session's `analysis_method` reads in a sentence (absent: a file from before 2026-12-03)."""
+    return f"the {method} method" if method else "an older method"
+
+
 def comparison_caveats(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """What in the two films or their analyses, not in the running, can make their numbers differ beyond the
     SDDs (these are within-session figures). Measured (docs/accuracy.md): the same run mirrored moves trunk
@@ -165,12 +175,10 @@ def comparison_caveats(before: dict[str, Any], after: dict[str, Any]) -> list[st
                    "mirrored runner the same way: on the same run filmed from the other side, trunk lean moved by "
                    "about 3 deg and landing ahead of the body by about 8 % of leg length. Film from the same side "
                    "to compare.")
-    methods = [f"the {m} method" if (m := report.get("analysis_method")) else "an older method"
-               for report in (before, after)]
+    methods = [report.get("analysis_method") for report in (before, after)]
     if methods[0] != methods[1]:
-        out.append(f"These two films were analysed by different versions of the analysis ({methods[0]} and "
-                   f"{methods[1]}), which can read the same film differently: at the last change, trunk lean by "
-                   "about 2 deg and landing ahead of the body by about 5 % of leg length. Upload the older film "
+        out.append(f"These two films were analysed by different versions of the analysis ({method_label(methods[0])} "
+                   f"and {method_label(methods[1])}), {METHOD_CHANGE_EFFECT}. Upload the film of the older method "
                    "again so that both are analysed the same way, then compare.")
     return out
 

@@ -61,4 +61,5 @@ def summary_of(report: Any) -> dict[str, Any]:
     v = report.verdict
     return {"metrics": metrics, "verdict": {"label": v.label, "severity": v.severity, "confidence": v.confidence},
             "steps": len(report.steps), "warnings": len(report.warnings),
+            "analysis_method": getattr(report, "analysis_method", None),
             "quality_failed": [q.key for q in report.quality if q.status != "ok"]}

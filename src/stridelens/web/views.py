@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.models import AnalysisRow
-from .compare import COMPARED, compare_sessions, comparison_caveats
+from .compare import COMPARED, METHOD_CHANGE_EFFECT, compare_sessions, comparison_caveats, method_label
 from .filming import tips_for, web_advice
 from .results import DOWNLOADS, KEY_FRAMES, read_report_dict
 
@@ -131,7 +131,7 @@ def session_row(row: AnalysisRow) -> dict[str, Any]:
     return {"id": row.id, "date": _date(row.created_at), "day": row.created_at.strftime("%d %b %Y"),
             "time": row.created_at.strftime("%H:%M"), "iso": row.created_at.isoformat(), "status": row.status,
             "file": row.original_filename, "notes": row.notes, "verdict": HEADLINE.get(row.verdict_label or "", ""),
-            "verdict_label": row.verdict_label, "values": values,
+            "verdict_label": row.verdict_label, "values": values, "method": (row.summary or {}).get("analysis_method"),
             "cells": {m.key: fmt(values[m.key], m.fmt) for m in COMPARED}}
 
 
@@ -155,7 +155,18 @@ def athlete_context(rows: list[AnalysisRow]) -> dict[str, Any]:
     table_metrics = [m for m in COMPARED if m.key in ("cadence_spm", "hip_offset_pct", "trunk_lean_deg",
                                                       "foot_ahead_com_pct")]
     return {"sessions": sessions, "done": done, "trends": trends, "table_metrics": table_metrics,
-            "short_names": SHORT_NAMES}
+            "short_names": SHORT_NAMES, "caveats": _method_caveats(done)}
+
+
+def _method_caveats(done: list[dict[str, Any]]) -> list[str]:
+    """A trend across sessions analysed by different methods can show a change the runner did not make."""
+    newest = max((s["method"] or "" for s in done), default="")  # methods are ISO dates
+    older = [s for s in done if (s["method"] or "") != newest]
+    if not older:
+        return []
+    return [f"{len(older)} of these sessions ({', '.join(s['day'] for s in older)}) were analysed by an older "
+            f"version of the analysis than {method_label(newest)}, {METHOD_CHANGE_EFFECT}. Upload those films "
+            "again before reading a trend across them."]
 
 
 def compare_context(before: AnalysisRow, after: AnalysisRow, results_dir: Path) -> dict[str, Any]:
