@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_analysis_options(demo)
     _add_serve_parser(sub)
     _add_batch_parser(sub)
+    # listed for --help only: `main` hands `stridelens eval ...` to the validation suite's own parser
+    sub.add_parser("eval", help="measure the accuracy on the annotated clips, marker data and synthetic runners "
+                                "(= python -m stridelens.eval; `stridelens eval --help`)", add_help=False)
     schema = sub.add_parser("schema", help="print the JSON Schema of analysis.json",
                             description="Print the JSON Schema of analysis.json.")
     schema.add_argument("--out", metavar="FILE", help="write to this file instead of stdout")
@@ -416,6 +419,11 @@ def _demo_clip() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["eval"]:  # the validation suite parses its own options (eval/run.py, eval/study.py)
+        from ..eval.run import main as eval_main
+
+        return eval_main(argv[1:])
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -30,7 +30,8 @@ from ..sources import compare_events, sniff
 from ..sources.mot import OpenSimTable, read_opensim_table
 from ..sources.reference import find_reference_beside
 
-__all__ = ["AngleAgreement", "MarkerTrialAccuracy", "evaluate_marker_file", "find_marker_trials", "markdown_table"]
+__all__ = ["AngleAgreement", "MarkerTrialAccuracy", "angles_table", "evaluate_marker_file", "events_table",
+           "find_marker_trials"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +170,8 @@ def evaluate_marker_file(path: Path) -> MarkerTrialAccuracy:
         angles=_angle_comparisons(analysis, table) if table is not None else {})
 
 
-def markdown_table(rows: list[MarkerTrialAccuracy]) -> str:
-    """The events table and the angle-definition table of docs/accuracy.md."""
+def events_table(rows: list[MarkerTrialAccuracy]) -> str:
+    """Events against the force plate (docs/accuracy.md, "Marker data")."""
     head = ("| trial | rate | ICs found (missed / spurious) | IC error median abs (p95), signed median | "
             "TOs found (missed / spurious) | TO error median abs (p95), signed median | L/R named right | "
             "cadence (force plate) |\n|---|---|---|---|---|---|---|---|\n")
@@ -180,9 +181,14 @@ def markdown_table(rows: list[MarkerTrialAccuracy]) -> str:
         f"| {r.to_matched}/{r.to_reference} ({r.to_missed} / {r.to_spurious}) "
         f"| {r.to_error_median_abs_ms:.0f} ms ({r.to_error_p95_abs_ms:.0f}), {r.to_error_median_signed_ms:+.0f} ms "
         f"| {r.side_agreement:.0%} | {r.cadence_spm:.2f} ({r.cadence_reference_spm:.2f}) |" for r in rows]
-    angle_head = ("\n| trial | angle | n | ours (mean) | inverse kinematics (mean) | difference mean ± SD (max abs) |\n"
-                  "|---|---|---|---|---|---|\n")
-    angle_lines = [f"| {r.trial} | {key} | {a.n} | {a.ours_mean_deg:.1f}° | {a.ik_mean_deg:.1f}° "
-                   f"| {a.difference_mean_deg:+.1f}° ± {a.difference_sd_deg:.1f}° ({a.difference_max_abs_deg:.1f}°) |"
-                   for r in rows for key, a in r.angles.items()]
-    return head + "\n".join(lines) + "\n" + angle_head + "\n".join(angle_lines) + "\n"
+    return head + "\n".join(lines) + "\n"
+
+
+def angles_table(rows: list[MarkerTrialAccuracy]) -> str:
+    """Our angles against the inverse kinematics (docs/accuracy.md, "Angle definitions")."""
+    head = ("| trial | angle | n | ours (mean) | inverse kinematics (mean) | difference mean ± SD (max abs) |\n"
+            "|---|---|---|---|---|---|\n")
+    lines = [f"| {r.trial} | {key} | {a.n} | {a.ours_mean_deg:.1f}° | {a.ik_mean_deg:.1f}° "
+             f"| {a.difference_mean_deg:+.1f}° ± {a.difference_sd_deg:.1f}° ({a.difference_max_abs_deg:.1f}°) |"
+             for r in rows for key, a in r.angles.items()]
+    return head + "\n".join(lines) + "\n"

@@ -3,9 +3,13 @@
 `python -m stridelens.eval sweep` and `... reliability` run the stress sweep and the reliability study
 (`eval/study.py`).
 
-Writes a JSON file of figures (``clips``: annotated videos; ``pose_sources``: other tools' keypoints of an
-annotated clip, ``reference_pose/*.pose.json``; ``marker_data``: marker files against force plates and
-inverse kinematics, `eval.markers`) and Markdown tables (docs/accuracy.md has the narrative around them).
+Writes a JSON file of figures (``clips``: annotated videos, per clip, and ``overall``: all of them pooled,
+with IC and TO errors as mean / median / 95th percentile in real frames and ms, missed and spurious events,
+cadence, contact-time and foot-strike agreement; ``pose_sources``: other tools' keypoints of an annotated
+clip, ``reference_pose/*.pose.json``; ``marker_data``: marker files against force plates and inverse
+kinematics, `eval.markers`; ``event_timing``: `eval.timing`; ``synthetic``: the synthetic suite, every
+METRICS.md metric's error per condition, `eval.sweep`) and rewrites the generated tables of
+docs/accuracy.md (`eval.docs`; the narrative around them is written by hand).
 Slow-motion clips are analysed at the capture rate their annotation estimates (`slowmo_factor_estimate`),
 and tolerances are counted in real frames (data README).
 """
@@ -23,42 +27,101 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .annotations import AnnotatedClip, load_annotation, score_contacts
+from .docs import docs_target, write_blocks
+from .markers import angles_table as marker_angles_table
 from .markers import evaluate_marker_file, find_marker_trials
-from .markers import markdown_table as marker_table
+from .markers import events_table as marker_events_table
 from .timing import event_timing_effect
 from .timing import markdown_table as timing_table
 
 if TYPE_CHECKING:
     from ..pipeline import Analysis
 
-__all__ = ["ClipAccuracy", "evaluate_clip", "main"]
+__all__ = ["ClipAccuracy", "EventErrors", "OverallAccuracy", "evaluate_clip", "main", "markdown_table", "pool_clips"]
+
+REAL_FRAME_NOTE = ("frames are real frames (the slow-motion clip's are 10 file frames, data README); ms are real "
+                   "milliseconds")
+
+
+@dataclass(frozen=True)
+class EventErrors:
+    """Timing errors of matched events, detected - reference: the signed mean and median and the 95th
+    percentile of the absolute error, in real frames and in real milliseconds."""
+
+    n: int
+    mean_frames: float
+    median_frames: float
+    p95_abs_frames: float
+    mean_ms: float
+    median_ms: float
+    p95_abs_ms: float
+
+    @classmethod
+    def of(cls, errors_frames: list[float], errors_ms: list[float]) -> EventErrors:
+        def stats(x: list[float]) -> tuple[float, float, float]:
+            if not x:
+                return math.nan, math.nan, math.nan
+            return float(np.mean(x)), float(np.median(x)), float(np.percentile(np.abs(x), 95))
+
+        return cls(len(errors_frames), *stats(errors_frames), *stats(errors_ms))
 
 
 @dataclass(frozen=True)
 class ClipAccuracy:
+    """One annotated clip (or another tool's keypoints of it) scored against its annotation.
+
+    Per-event errors are kept (`*_errors_*`, in the order of the matched annotated stances) so that clips can
+    be pooled (`pool_clips`)."""
+
     clip: str
     capture_fps: float
     file_frames_per_real_frame: float
     annotated: int
     found_within_1: int
     found_within_2: int
+    missed_within_2: int
     spurious_within_2: int
-    ic_error_median_frames: float  # real frames, signed detected - annotated
-    ic_error_mean_abs_frames: float
-    ic_error_p95_abs_frames: float
-    ic_error_median_ms: float
-    to_error_median_frames: float
-    to_error_p95_abs_frames: float
+    ic: EventErrors
+    to: EventErrors
     cadence_spm: float
     cadence_annotated_spm: float
     cadence_error_spm: float
+    contact_time_error_mean_ms: float
+    contact_time_error_median_ms: float
+    side_agreement: float
+    foot_strike_agreement: float | None
+    ic_errors_frames: tuple[float, ...] = ()  # real frames
+    ic_errors_ms: tuple[float, ...] = ()
+    to_errors_frames: tuple[float, ...] = ()
+    to_errors_ms: tuple[float, ...] = ()
+    contact_time_errors_ms: tuple[float, ...] = ()
+    sides_right: tuple[bool, ...] = ()
+    strikes_agree: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class OverallAccuracy:
+    """All annotated clips pooled: counts summed, every matched event's error in one distribution, cadence
+    error as RMS and largest over the clips."""
+
+    clips: int
+    annotated: int
+    found_within_1: int
+    found_within_2: int
+    missed_within_2: int
+    spurious_within_2: int
+    ic: EventErrors
+    to: EventErrors
+    cadence_error_rms_spm: float
+    cadence_error_max_abs_spm: float
+    contact_time_error_mean_ms: float
     contact_time_error_median_ms: float
     side_agreement: float
     foot_strike_agreement: float | None
 
 
-def _p95(x: list[float]) -> float:
-    return float(np.percentile(np.abs(x), 95)) if x else math.nan
+def _mean(x: tuple[bool, ...] | list[bool]) -> float:
+    return float(np.mean(x)) if len(x) else math.nan
 
 
 def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
@@ -78,36 +141,85 @@ def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
         side_ok.append(c.side == ann.sides[i])
         if ann.strikes[i] and d in steps and steps[d].foot_strike:
             strike_ok.append(steps[d].foot_strike == ann.strikes[i])
+    real_frame_ms = k * file_frame_ms
+    ic_ms, to_ms = [e * real_frame_ms for e in ic_err], [e * real_frame_ms for e in to_err]
     truth_cad = ann.real_cadence_spm(capture_fps)
     return ClipAccuracy(
         clip=ann.clip, capture_fps=capture_fps, file_frames_per_real_frame=k, annotated=s2.annotated,
-        found_within_1=within[1].found, found_within_2=s2.found, spurious_within_2=s2.spurious,
-        ic_error_median_frames=float(np.median(ic_err)) if ic_err else math.nan,
-        ic_error_mean_abs_frames=float(np.mean(np.abs(ic_err))) if ic_err else math.nan,
-        ic_error_p95_abs_frames=_p95(ic_err), ic_error_median_ms=float(np.median(ic_err)) * k * file_frame_ms
-        if ic_err else math.nan,
-        to_error_median_frames=float(np.median(to_err)) if to_err else math.nan, to_error_p95_abs_frames=_p95(to_err),
+        found_within_1=within[1].found, found_within_2=s2.found, missed_within_2=s2.annotated - s2.found,
+        spurious_within_2=s2.spurious, ic=EventErrors.of(ic_err, ic_ms), to=EventErrors.of(to_err, to_ms),
         cadence_spm=float(analysis.cadence_spm), cadence_annotated_spm=truth_cad,
         cadence_error_spm=float(analysis.cadence_spm - truth_cad),
+        contact_time_error_mean_ms=float(np.mean(ct_err)) if ct_err else math.nan,
         contact_time_error_median_ms=float(np.median(ct_err)) if ct_err else math.nan,
-        side_agreement=float(np.mean(side_ok)) if side_ok else math.nan,
-        foot_strike_agreement=float(np.mean(strike_ok)) if strike_ok else None)
+        side_agreement=_mean(side_ok), foot_strike_agreement=_mean(strike_ok) if strike_ok else None,
+        ic_errors_frames=tuple(ic_err), ic_errors_ms=tuple(ic_ms), to_errors_frames=tuple(to_err),
+        to_errors_ms=tuple(to_ms), contact_time_errors_ms=tuple(ct_err), sides_right=tuple(side_ok),
+        strikes_agree=tuple(strike_ok))
 
 
-def markdown_table(rows: list[ClipAccuracy]) -> str:
-    head = ("| clip | fps (capture) | ICs found ≤1 fr | ICs found ≤2 fr | spurious | IC error median (p95 abs) | "
-            "TO error median (p95 abs) | cadence (annotated) | contact time error | L/R named right | "
-            "foot strike agrees |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+def pool_clips(rows: list[ClipAccuracy]) -> OverallAccuracy:
+    """The issue's "overall": every clip's events in one distribution (see `OverallAccuracy`)."""
+    def cat(name: str) -> list:
+        return [v for r in rows for v in getattr(r, name)]
+
+    cadence = np.array([r.cadence_error_spm for r in rows], dtype=float)
+    ct, strikes = cat("contact_time_errors_ms"), cat("strikes_agree")
+    return OverallAccuracy(
+        clips=len(rows), annotated=sum(r.annotated for r in rows), found_within_1=sum(r.found_within_1 for r in rows),
+        found_within_2=sum(r.found_within_2 for r in rows), missed_within_2=sum(r.missed_within_2 for r in rows),
+        spurious_within_2=sum(r.spurious_within_2 for r in rows),
+        ic=EventErrors.of(cat("ic_errors_frames"), cat("ic_errors_ms")),
+        to=EventErrors.of(cat("to_errors_frames"), cat("to_errors_ms")),
+        cadence_error_rms_spm=float(np.sqrt(np.mean(cadence**2))) if len(cadence) else math.nan,
+        cadence_error_max_abs_spm=float(np.max(np.abs(cadence))) if len(cadence) else math.nan,
+        contact_time_error_mean_ms=float(np.mean(ct)) if ct else math.nan,
+        contact_time_error_median_ms=float(np.median(ct)) if ct else math.nan,
+        side_agreement=_mean(cat("sides_right")), foot_strike_agreement=_mean(strikes) if strikes else None)
+
+
+def _errors(e: EventErrors) -> str:
+    return (f"{e.mean_frames:+.2f} / {e.median_frames:+.1f} / {e.p95_abs_frames:.1f} fr; "
+            f"{e.mean_ms:+.0f} / {e.median_ms:+.0f} / {e.p95_abs_ms:.0f} ms")
+
+
+def markdown_table(rows: list[ClipAccuracy], overall: OverallAccuracy | None = None) -> str:
+    """Events per clip (and pooled, when `overall` is given): IC and TO error mean / median / p95 of |error|."""
+    head = ("| clip | fps (capture) | ICs found ≤1 fr | ICs found ≤2 fr (missed) | spurious | IC error mean / median / "
+            "p95 abs | TO error mean / median / p95 abs | cadence (annotated) | contact time error mean / median | "
+            "L/R named right | foot strike agrees |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for r in rows:
-        strike = f"{r.foot_strike_agreement:.0%}" if r.foot_strike_agreement is not None else "-"
+        strike = f"{r.foot_strike_agreement:.0%}" if r.foot_strike_agreement is not None else "–"
         lines.append(
             f"| {r.clip} | {r.capture_fps:.1f} | {r.found_within_1}/{r.annotated} | {r.found_within_2}/{r.annotated} "
-            f"| {r.spurious_within_2} | {r.ic_error_median_frames:+.1f} fr ({r.ic_error_p95_abs_frames:.1f}) "
-            f"| {r.to_error_median_frames:+.1f} fr ({r.to_error_p95_abs_frames:.1f}) "
-            f"| {r.cadence_spm:.2f} ({r.cadence_annotated_spm:.2f}) | {r.contact_time_error_median_ms:+.0f} ms "
-            f"| {r.side_agreement:.0%} | {strike} |")
+            f"({r.missed_within_2}) | {r.spurious_within_2} | {_errors(r.ic)} | {_errors(r.to)} "
+            f"| {r.cadence_spm:.2f} ({r.cadence_annotated_spm:.2f}) | {r.contact_time_error_mean_ms:+.0f} / "
+            f"{r.contact_time_error_median_ms:+.0f} ms | {r.side_agreement:.0%} | {strike} |")
+    if overall is not None:
+        o = overall
+        strike = f"{o.foot_strike_agreement:.0%}" if o.foot_strike_agreement is not None else "–"
+        lines.append(
+            f"| **all {o.clips} clips** | | {o.found_within_1}/{o.annotated} | {o.found_within_2}/{o.annotated} "
+            f"({o.missed_within_2}) | {o.spurious_within_2} | {_errors(o.ic)} | {_errors(o.to)} "
+            f"| error RMS {o.cadence_error_rms_spm:.2f}, largest {o.cadence_error_max_abs_spm:.2f} "
+            f"| {o.contact_time_error_mean_ms:+.0f} / {o.contact_time_error_median_ms:+.0f} ms "
+            f"| {o.side_agreement:.0%} | {strike} |")
     return head + "\n".join(lines) + "\n"
+
+
+def _synthetic_suite(seeds: int) -> tuple[list, str]:
+    """The synthetic sweep (`eval.sweep`, no pose model: every METRICS.md metric's error per condition, for the
+    JSON) and the table of the realistic base condition in every metric (for docs/accuracy.md; the sweep's own
+    table of every condition is `python -m stridelens.eval sweep`'s)."""
+    from ..synthetic import RunnerSpec
+    from .study import markdown_synthetic_metrics
+    from .sweep import Condition, SweepGrid, run_condition, summarise_condition, sweep
+
+    grid = SweepGrid(seeds=seeds)
+    base = summarise_condition(run_condition(grid, Condition("base", "base")),
+                               grid.base.get("noise_px", 0.0) / RunnerSpec().leg_length_px * 100)
+    return [base, *sweep(grid)], markdown_synthetic_metrics(base)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,14 +234,19 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m stridelens.eval", description=__doc__)
     p.add_argument("--data", default=str(root.parent / "shared" / "data"), help="the shared data folder")
     p.add_argument("--out", default="eval-results.json", help="JSON file of the figures")
+    p.add_argument("--docs", default=None,
+                   help="Markdown file whose generated blocks are rewritten ('' for none; default: this checkout's "
+                        "docs/accuracy.md, unless --seeds changes the synthetic suite)")
     p.add_argument("--skip-video", action="store_true",
                    help="only the marker data and other pose sources (no pose model: seconds instead of minutes)")
+    p.add_argument("--skip-synthetic", action="store_true", help="without the synthetic suite")
+    p.add_argument("--seeds", type=int, default=6, help="synthetic runners per condition")
     args = p.parse_args(argv)
     data = Path(args.data)
     ann_files = sorted((data / "annotations").glob("*.events.json"))
     if not ann_files:
-        print(f"no annotated clips under {data / 'annotations'}", file=sys.stderr)
-        return 2
+        print(f"no annotated clips under {data / 'annotations'} (pass --data, the shared data folder): the synthetic "
+              "suite only", file=sys.stderr)
     rows, timing = [], {}
     for f in ann_files if not args.skip_video else ():
         ann = load_annotation(f)
@@ -140,22 +257,32 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(evaluate_clip(ann, analysis))
         timing[ann.clip] = event_timing_effect(ann, analysis)
         print(f"{ann.clip}: done", file=sys.stderr)
+    overall = pool_clips(rows) if rows else None
     pose_rows = _pose_source_rows(data, ann_files)
     marker_rows = [evaluate_marker_file(f) for f in find_marker_trials(data)]
-    figures = {"clips": [asdict(r) for r in rows], "pose_sources": [asdict(r) for r in pose_rows],
-               "marker_data": [asdict(r) for r in marker_rows],
-               "event_timing": {clip: [asdict(e) for e in effects] for clip, effects in timing.items()}}
+    synthetic, synthetic_text = ([], "") if args.skip_synthetic else _synthetic_suite(args.seeds)
+    figures = {"clips": [asdict(r) for r in rows], "overall": asdict(overall) if overall else None,
+               "pose_sources": [asdict(r) for r in pose_rows], "marker_data": [asdict(r) for r in marker_rows],
+               "event_timing": {clip: [asdict(e) for e in effects] for clip, effects in timing.items()},
+               "synthetic": [asdict(s) for s in synthetic], "units": REAL_FRAME_NOTE}
     Path(args.out).write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    blocks = {}
     if rows:
-        print(markdown_table(rows))
-        print("Every metric at the detected events minus at the annotated ones (same keypoints):\n")
-        print(timing_table(timing))
+        blocks["eval-clips"] = markdown_table(rows, overall)
+        blocks["eval-timing"] = timing_table(timing)
     if pose_rows:
-        print("Other pose sources (keypoint files of an annotated clip):\n")
-        print(markdown_table(pose_rows))
+        blocks["eval-pose-sources"] = markdown_table(pose_rows)
     if marker_rows:
-        print("Marker data (force-plate events, inverse-kinematics angles):\n")
-        print(marker_table(marker_rows))
+        blocks["eval-marker-events"], blocks["eval-marker-angles"] = marker_events_table(marker_rows), \
+            marker_angles_table(marker_rows)
+    if synthetic_text:
+        blocks["eval-synthetic"] = synthetic_text
+    for name, text in blocks.items():
+        print(f"<!-- {name} -->\n{text}")
+    target = docs_target(args.docs, full_run=args.seeds == 6)
+    if target is not None:
+        write_blocks(target, blocks)
+        print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
     return 0
 
 

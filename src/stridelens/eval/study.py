@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from .docs import docs_target, write_blocks
 from .posecache import PoseRunCache, default_cache_dir
 from .reliability import MetricReliability, reliability
 from .sweep import SWEEP_METRICS, ConditionSummary, SweepGrid, run_table, sweep
 from .sweep_real import RealResult, default_real_conditions, run_real_sweep
 
-__all__ = ["main", "markdown_real", "markdown_reliability", "markdown_reliable_when", "markdown_synthetic"]
+__all__ = ["main", "markdown_real", "markdown_reliability", "markdown_reliable_when",
+           "markdown_synthetic", "markdown_synthetic_metrics"]
 
 ROOT = Path(__file__).resolve().parents[3]
 TABLE_FPS = (25.0, 30.0, 50.0, 60.0, 120.0, 240.0)
@@ -51,6 +53,27 @@ def markdown_synthetic(rows: list[ConditionSummary]) -> str:
                     f"{_f(r.cadence_rmse_spm)} | {_f(r.rmse['contact_time_ms'], '.0f')} | "
                     + " | ".join(_f(r.rmse[k], ".1f") for k in _SHOW) + " |")
     return head + "\n".join(body) + "\n"
+
+
+def markdown_synthetic_metrics(s: ConditionSummary) -> str:
+    """One condition's events and its error in every METRICS.md metric (clip mean and per step)."""
+    from ..metrics.uncertainty import METRIC_UNITS
+
+    text = (f"{s.runs} runners ({s.failed} refused) at {s.fps:g} fps: ICs found {s.recall:.0%}, spurious "
+            f"{s.spurious_fraction:.0%}, IC error median {_f(s.ic_error_median_frames, '+.0f')} frames (p95 "
+            f"{_f(s.ic_error_p95_abs_frames, '.1f')} frames, {_f(s.ic_error_p95_abs_ms, '.0f')} ms), TO error median "
+            f"{_f(s.to_error_median_frames, '+.0f')} frames (p95 {_f(s.to_error_p95_abs_frames, '.1f')} frames, "
+            f"{_f(s.to_error_p95_abs_ms, '.0f')} ms), cadence RMS {_f(s.cadence_rmse_spm)} steps/min, feet named "
+            f"right {_f(s.sides_right * 100, '.0f')} %, foot-strike class agrees "
+            f"{_f(s.strike_agreement * 100, '.0f')} %.\n\n"
+            "| metric | unit | bias (median of clip-mean errors) | RMS error of the clip mean | RMS error per step |\n"
+            "|---|---|---|---|---|\n")
+    def g(x: float, fmt: str) -> str:  # 3 significant digits, float dust (1e-17) read as 0
+        return _f(round(x, 9) + 0.0 if math.isfinite(x) else x, fmt)
+
+    rows = [f"| {k} | {METRIC_UNITS.get(k, '')} | {g(s.bias[k], '+.3g')} | {g(s.rmse[k], '.3g')} | "
+            f"{g(s.step_rmse[k], '.3g')} |" for k in SWEEP_METRICS]
+    return text + "\n".join(rows) + "\n"
 
 
 def _group_real(results: list[RealResult]) -> list[tuple[str, list[RealResult]]]:
@@ -176,10 +199,20 @@ def markdown_reliable_when(real: list[RealResult]) -> str:
     return head + "\n".join(body) + "\n"
 
 
+def _write_docs(args: argparse.Namespace, blocks: dict[str, str], full_run: bool) -> None:
+    target = docs_target(args.docs, full_run)
+    if target is not None and blocks:
+        write_blocks(target, blocks)
+        print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default=str(ROOT.parent / "shared" / "data"), help="the shared data folder")
     p.add_argument("--cache", default=str(default_cache_dir()), help="cache of pose passes ('' for none)")
     p.add_argument("--markdown", default=None, help="write the Markdown section to this file")
+    p.add_argument("--docs", default=None,
+                   help="Markdown file whose generated blocks are rewritten ('' for none; default: this checkout's "
+                        "docs/accuracy.md, for full runs only)")
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
@@ -210,13 +243,17 @@ def _run_sweep(args: argparse.Namespace) -> int:
         plot_synthetic_factors(synthetic, Path(args.plots))
         plot_real(real, Path(args.plots))
         plot_uncertainty_model(Path(args.plots))
-    text = "#### Synthetic runners\n\n" + markdown_synthetic(synthetic)
+    blocks = {"sweep-synthetic": markdown_synthetic(synthetic)}
     if real:
-        text += ("\n#### Real clips\n\n" + markdown_real(real) + "\n#### Reliable when\n\n"
-                 + markdown_reliable_when(real))
+        blocks.update({"sweep-real": markdown_real(real), "sweep-reliable-when": markdown_reliable_when(real)})
+    text = "#### Synthetic runners\n\n" + blocks["sweep-synthetic"]
+    if real:
+        text += ("\n#### Real clips\n\n" + blocks["sweep-real"] + "\n#### Reliable when\n\n"
+                 + blocks["sweep-reliable-when"])
     if args.markdown:
         Path(args.markdown).write_text(text, encoding="utf-8")
     print(text)
+    _write_docs(args, blocks, full_run=not args.quick and args.seeds == 6)
     return 0
 
 
@@ -247,6 +284,7 @@ def _run_reliability(args: argparse.Namespace) -> int:
     if args.markdown:
         Path(args.markdown).write_text(text, encoding="utf-8")
     print(text)
+    _write_docs(args, {"reliability": text}, full_run=True)
     return 0
 
 
