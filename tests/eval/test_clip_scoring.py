@@ -35,14 +35,15 @@ def test_errors_are_in_real_frames_and_real_milliseconds(file_fps, capture_fps):
     det_ics = [i + k for i in ann_ics]
     det_tos = [t + k + 1 for t in ann_tos]
     row = evaluate_clip(_clip(file_fps, ann_ics, ann_tos), _analysis(capture_fps, det_ics, det_tos))
-    assert row.found_within_2 == 4 and row.spurious_within_2 == 0 and row.missed_within_2 == 0
-    assert row.ic.median_frames == pytest.approx(1.0) and row.ic.mean_frames == pytest.approx(1.0)
-    assert row.ic.median_ms == pytest.approx(1000.0 / file_fps)
-    assert row.ic.p95_abs_ms == pytest.approx(1000.0 / file_fps)
-    assert row.to.median_frames == pytest.approx(1.0 + 1.0 / k)
-    assert row.to.mean_ms == pytest.approx((k + 1) * 1000.0 / capture_fps)
-    assert row.contact_time_error_median_ms == pytest.approx(1000.0 / capture_fps)
-    assert row.contact_time_error_mean_ms == pytest.approx(1000.0 / capture_fps)
+    e = row.events
+    assert e.found_within_2 == 4 and e.spurious_within_2 == 0 and e.missed_within_2 == 0
+    assert e.ic.median_frames == pytest.approx(1.0) and e.ic.mean_frames == pytest.approx(1.0)
+    assert e.ic.median_ms == pytest.approx(1000.0 / file_fps)
+    assert e.ic.p95_abs_ms == pytest.approx(1000.0 / file_fps)
+    assert e.to.median_frames == pytest.approx(1.0 + 1.0 / k)
+    assert e.to.mean_ms == pytest.approx((k + 1) * 1000.0 / capture_fps)
+    assert e.contact_time_error_median_ms == pytest.approx(1000.0 / capture_fps)
+    assert e.contact_time_error_mean_ms == pytest.approx(1000.0 / capture_fps)
 
 
 def test_clips_pool_into_one_distribution_of_events():
@@ -51,9 +52,9 @@ def test_clips_pool_into_one_distribution_of_events():
     a = evaluate_clip(_clip(30.0, [100, 120, 140, 160], [108, 128, 148, 168]),
                       _analysis(30.0, [100, 120, 140, 160], [108, 128, 148, 168]))  # all on time
     b = evaluate_clip(_clip(30.0, [100, 120], [108, 128]), _analysis(30.0, [102], [110]))  # one 2 frames late
-    overall = pool_clips([a, b])
+    overall = pool_clips([a, b]).events
     assert (overall.annotated, overall.found_within_2, overall.missed_within_2) == (6, 5, 1)
-    assert b.missed_within_2 == 1 and b.ic.n == 1
+    assert b.events.missed_within_2 == 1 and b.events.ic.n == 1
     assert overall.ic.n == 5 and overall.ic.mean_frames == pytest.approx(2 / 5) and overall.ic.median_frames == 0
     assert overall.ic.mean_ms == pytest.approx(2 / 5 * 1000 / 30)
     assert overall.contact_time_error_median_ms == 0

@@ -20,7 +20,7 @@ import argparse
 import json
 import math
 import sys
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, astuple, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,8 @@ from .timing import markdown_table as timing_table
 if TYPE_CHECKING:
     from ..pipeline import Analysis
 
-__all__ = ["ClipAccuracy", "EventErrors", "OverallAccuracy", "evaluate_clip", "main", "markdown_table", "pool_clips"]
+__all__ = ["ClipAccuracy", "EventErrors", "EventScore", "MatchedEvents", "OverallAccuracy", "evaluate_clip", "main",
+           "markdown_table", "pool_clips"]
 
 REAL_FRAME_NOTE = ("frames are real frames (the slow-motion clip's are 10 file frames, data README); ms are real "
                    "milliseconds")
@@ -67,15 +68,10 @@ class EventErrors:
 
 
 @dataclass(frozen=True)
-class ClipAccuracy:
-    """One annotated clip (or another tool's keypoints of it) scored against its annotation.
+class EventScore:
+    """Stances found, missed and spurious, and the matched stances' errors: of one clip, or of several
+    pooled into one distribution (`pool_clips`)."""
 
-    Per-event errors are kept (`*_errors_*`, in the order of the matched annotated stances) so that clips can
-    be pooled (`pool_clips`)."""
-
-    clip: str
-    capture_fps: float
-    file_frames_per_real_frame: float
     annotated: int
     found_within_1: int
     found_within_2: int
@@ -83,14 +79,32 @@ class ClipAccuracy:
     spurious_within_2: int
     ic: EventErrors
     to: EventErrors
-    cadence_spm: float
-    cadence_annotated_spm: float
-    cadence_error_spm: float
     contact_time_error_mean_ms: float
     contact_time_error_median_ms: float
     side_agreement: float
-    foot_strike_agreement: float | None
-    ic_errors_frames: tuple[float, ...] = ()  # real frames
+    foot_strike_agreement: float | None  # None: no annotated strike class to compare with
+
+    @classmethod
+    def of(cls, matched: MatchedEvents, *, annotated: int, found_within_1: int, spurious_within_2: int) -> EventScore:
+        m = matched
+        found = len(m.ic_errors_frames)
+        return cls(annotated=annotated, found_within_1=found_within_1, found_within_2=found,
+                   missed_within_2=annotated - found, spurious_within_2=spurious_within_2,
+                   ic=EventErrors.of(list(m.ic_errors_frames), list(m.ic_errors_ms)),
+                   to=EventErrors.of(list(m.to_errors_frames), list(m.to_errors_ms)),
+                   contact_time_error_mean_ms=float(np.mean(m.contact_time_errors_ms)) if found else math.nan,
+                   contact_time_error_median_ms=float(np.median(m.contact_time_errors_ms)) if found else math.nan,
+                   side_agreement=_mean(m.sides_right),
+                   foot_strike_agreement=_mean(m.strikes_agree) if m.strikes_agree else None)
+
+
+@dataclass(frozen=True)
+class MatchedEvents:
+    """Per matched stance (in the order of the annotated ones): IC, TO and contact-time errors, detected -
+    annotated, in real frames and real ms; whether the foot was named right; whether the strike class agrees
+    (stances with an annotated class only)."""
+
+    ic_errors_frames: tuple[float, ...] = ()
     ic_errors_ms: tuple[float, ...] = ()
     to_errors_frames: tuple[float, ...] = ()
     to_errors_ms: tuple[float, ...] = ()
@@ -98,26 +112,33 @@ class ClipAccuracy:
     sides_right: tuple[bool, ...] = ()
     strikes_agree: tuple[bool, ...] = ()
 
+    def __add__(self, other: MatchedEvents) -> MatchedEvents:
+        return MatchedEvents(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+@dataclass(frozen=True)
+class ClipAccuracy:
+    """One annotated clip (or another tool's keypoints of it) scored against its annotation."""
+
+    clip: str
+    capture_fps: float
+    file_frames_per_real_frame: float
+    events: EventScore
+    cadence_spm: float
+    cadence_annotated_spm: float
+    cadence_error_spm: float
+    matched: MatchedEvents  # kept so that clips can be pooled
+
 
 @dataclass(frozen=True)
 class OverallAccuracy:
-    """All annotated clips pooled: counts summed, every matched event's error in one distribution, cadence
-    error as RMS and largest over the clips."""
+    """All annotated clips pooled: counts summed, every matched stance's error in one distribution, the
+    cadence error as RMS and largest over the clips."""
 
     clips: int
-    annotated: int
-    found_within_1: int
-    found_within_2: int
-    missed_within_2: int
-    spurious_within_2: int
-    ic: EventErrors
-    to: EventErrors
+    events: EventScore
     cadence_error_rms_spm: float
     cadence_error_max_abs_spm: float
-    contact_time_error_mean_ms: float
-    contact_time_error_median_ms: float
-    side_agreement: float
-    foot_strike_agreement: float | None
 
 
 def _mean(x: tuple[bool, ...] | list[bool]) -> float:
@@ -142,40 +163,28 @@ def evaluate_clip(ann: AnnotatedClip, analysis: Analysis) -> ClipAccuracy:
         if ann.strikes[i] and d in steps and steps[d].foot_strike:
             strike_ok.append(steps[d].foot_strike == ann.strikes[i])
     real_frame_ms = k * file_frame_ms
-    ic_ms, to_ms = [e * real_frame_ms for e in ic_err], [e * real_frame_ms for e in to_err]
+    matched = MatchedEvents(tuple(ic_err), tuple(e * real_frame_ms for e in ic_err), tuple(to_err),
+                            tuple(e * real_frame_ms for e in to_err), tuple(ct_err), tuple(side_ok), tuple(strike_ok))
     truth_cad = ann.real_cadence_spm(capture_fps)
     return ClipAccuracy(
-        clip=ann.clip, capture_fps=capture_fps, file_frames_per_real_frame=k, annotated=s2.annotated,
-        found_within_1=within[1].found, found_within_2=s2.found, missed_within_2=s2.annotated - s2.found,
-        spurious_within_2=s2.spurious, ic=EventErrors.of(ic_err, ic_ms), to=EventErrors.of(to_err, to_ms),
+        clip=ann.clip, capture_fps=capture_fps, file_frames_per_real_frame=k,
+        events=EventScore.of(matched, annotated=s2.annotated, found_within_1=within[1].found,
+                             spurious_within_2=s2.spurious),
         cadence_spm=float(analysis.cadence_spm), cadence_annotated_spm=truth_cad,
-        cadence_error_spm=float(analysis.cadence_spm - truth_cad),
-        contact_time_error_mean_ms=float(np.mean(ct_err)) if ct_err else math.nan,
-        contact_time_error_median_ms=float(np.median(ct_err)) if ct_err else math.nan,
-        side_agreement=_mean(side_ok), foot_strike_agreement=_mean(strike_ok) if strike_ok else None,
-        ic_errors_frames=tuple(ic_err), ic_errors_ms=tuple(ic_ms), to_errors_frames=tuple(to_err),
-        to_errors_ms=tuple(to_ms), contact_time_errors_ms=tuple(ct_err), sides_right=tuple(side_ok),
-        strikes_agree=tuple(strike_ok))
+        cadence_error_spm=float(analysis.cadence_spm - truth_cad), matched=matched)
 
 
 def pool_clips(rows: list[ClipAccuracy]) -> OverallAccuracy:
-    """The issue's "overall": every clip's events in one distribution (see `OverallAccuracy`)."""
-    def cat(name: str) -> list:
-        return [v for r in rows for v in getattr(r, name)]
-
+    """The issue's "overall": every clip's stances in one distribution (see `OverallAccuracy`)."""
     cadence = np.array([r.cadence_error_spm for r in rows], dtype=float)
-    ct, strikes = cat("contact_time_errors_ms"), cat("strikes_agree")
+    events = EventScore.of(sum((r.matched for r in rows), MatchedEvents()),
+                           annotated=sum(r.events.annotated for r in rows),
+                           found_within_1=sum(r.events.found_within_1 for r in rows),
+                           spurious_within_2=sum(r.events.spurious_within_2 for r in rows))
     return OverallAccuracy(
-        clips=len(rows), annotated=sum(r.annotated for r in rows), found_within_1=sum(r.found_within_1 for r in rows),
-        found_within_2=sum(r.found_within_2 for r in rows), missed_within_2=sum(r.missed_within_2 for r in rows),
-        spurious_within_2=sum(r.spurious_within_2 for r in rows),
-        ic=EventErrors.of(cat("ic_errors_frames"), cat("ic_errors_ms")),
-        to=EventErrors.of(cat("to_errors_frames"), cat("to_errors_ms")),
+        clips=len(rows), events=events,
         cadence_error_rms_spm=float(np.sqrt(np.mean(cadence**2))) if len(cadence) else math.nan,
-        cadence_error_max_abs_spm=float(np.max(np.abs(cadence))) if len(cadence) else math.nan,
-        contact_time_error_mean_ms=float(np.mean(ct)) if ct else math.nan,
-        contact_time_error_median_ms=float(np.median(ct)) if ct else math.nan,
-        side_agreement=_mean(cat("sides_right")), foot_strike_agreement=_mean(strikes) if strikes else None)
+        cadence_error_max_abs_spm=float(np.max(np.abs(cadence))) if len(cadence) else math.nan)
 
 
 def _errors(e: EventErrors) -> str:
@@ -183,28 +192,25 @@ def _errors(e: EventErrors) -> str:
             f"{e.mean_ms:+.0f} / {e.median_ms:+.0f} / {e.p95_abs_ms:.0f} ms")
 
 
+def _row(name: str, fps: str, e: EventScore, cadence: str) -> str:
+    strike = f"{e.foot_strike_agreement:.0%}" if e.foot_strike_agreement is not None else "–"
+    return (f"| {name} | {fps} | {e.found_within_1}/{e.annotated} | {e.found_within_2}/{e.annotated} "
+            f"({e.missed_within_2}) | {e.spurious_within_2} | {_errors(e.ic)} | {_errors(e.to)} | {cadence} "
+            f"| {e.contact_time_error_mean_ms:+.0f} / {e.contact_time_error_median_ms:+.0f} ms "
+            f"| {e.side_agreement:.0%} | {strike} |")
+
+
 def markdown_table(rows: list[ClipAccuracy], overall: OverallAccuracy | None = None) -> str:
     """Events per clip (and pooled, when `overall` is given): IC and TO error mean / median / p95 of |error|."""
     head = ("| clip | fps (capture) | ICs found ≤1 fr | ICs found ≤2 fr (missed) | spurious | IC error mean / median / "
             "p95 abs | TO error mean / median / p95 abs | cadence (annotated) | contact time error mean / median | "
             "L/R named right | foot strike agrees |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-    lines = []
-    for r in rows:
-        strike = f"{r.foot_strike_agreement:.0%}" if r.foot_strike_agreement is not None else "–"
-        lines.append(
-            f"| {r.clip} | {r.capture_fps:.1f} | {r.found_within_1}/{r.annotated} | {r.found_within_2}/{r.annotated} "
-            f"({r.missed_within_2}) | {r.spurious_within_2} | {_errors(r.ic)} | {_errors(r.to)} "
-            f"| {r.cadence_spm:.2f} ({r.cadence_annotated_spm:.2f}) | {r.contact_time_error_mean_ms:+.0f} / "
-            f"{r.contact_time_error_median_ms:+.0f} ms | {r.side_agreement:.0%} | {strike} |")
+    lines = [_row(r.clip, f"{r.capture_fps:.1f}", r.events, f"{r.cadence_spm:.2f} ({r.cadence_annotated_spm:.2f})")
+             for r in rows]
     if overall is not None:
         o = overall
-        strike = f"{o.foot_strike_agreement:.0%}" if o.foot_strike_agreement is not None else "–"
-        lines.append(
-            f"| **all {o.clips} clips** | | {o.found_within_1}/{o.annotated} | {o.found_within_2}/{o.annotated} "
-            f"({o.missed_within_2}) | {o.spurious_within_2} | {_errors(o.ic)} | {_errors(o.to)} "
-            f"| error RMS {o.cadence_error_rms_spm:.2f}, largest {o.cadence_error_max_abs_spm:.2f} "
-            f"| {o.contact_time_error_mean_ms:+.0f} / {o.contact_time_error_median_ms:+.0f} ms "
-            f"| {o.side_agreement:.0%} | {strike} |")
+        lines.append(_row(f"**all {o.clips} clips**", "", o.events,
+                          f"error RMS {o.cadence_error_rms_spm:.2f}, largest {o.cadence_error_max_abs_spm:.2f}"))
     return head + "\n".join(lines) + "\n"
 
 
