@@ -75,3 +75,16 @@ def test_the_evaluation_command_writes_its_json_and_tables(tmp_path):
     events = text[text.index("generated:eval-marker-events"):text.index("/generated:eval-marker-events")]
     assert "| Run_40002_IK.mot | 100 Hz | 14/14" in events
     assert "<!-- generated:eval-clips (x) -->\n<!-- /generated:eval-clips -->" in text  # not run: left as it was
+
+
+@pytest.mark.skipif(not (DATA / "groundtruth").is_dir(), reason="../shared/data (marker trials) is absent")
+def test_a_docs_file_without_the_blocks_gets_a_message_not_a_traceback(tmp_path, capsys):
+    from stridelens.eval.run import main
+
+    page = tmp_path / "notes.md"
+    page.write_text("# my notes\n", encoding="utf-8")
+    out = tmp_path / "figures.json"
+    assert main(["--data", str(DATA), "--skip-video", "--skip-synthetic", "--out", str(out), "--docs", str(page)]) == 2
+    err = capsys.readouterr().err
+    assert f"the figures are in {out}" in err and "'eval-marker-events' found 0 times" in err
+    assert out.is_file() and page.read_text(encoding="utf-8") == "# my notes\n"

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .annotations import AnnotatedClip, load_annotation, score_contacts
-from .docs import docs_target, write_blocks
+from .docs import DocsBlockError, docs_target, write_blocks
 from .markers import angles_table as marker_angles_table
 from .markers import evaluate_marker_file, find_marker_trials
 from .markers import events_table as marker_events_table
@@ -218,13 +218,11 @@ def _synthetic_suite(seeds: int) -> tuple[list, str]:
     """The synthetic sweep (`eval.sweep`, no pose model: every METRICS.md metric's error per condition, for the
     JSON) and the table of the realistic base condition in every metric (for docs/accuracy.md; the sweep's own
     table of every condition is `python -m stridelens.eval sweep`'s)."""
-    from ..synthetic import RunnerSpec
     from .study import markdown_synthetic_metrics
-    from .sweep import Condition, SweepGrid, run_condition, summarise_condition, sweep
+    from .sweep import Condition, SweepGrid, summarise_run, sweep
 
     grid = SweepGrid(seeds=seeds)
-    base = summarise_condition(run_condition(grid, Condition("base", "base")),
-                               grid.base.get("noise_px", 0.0) / RunnerSpec().leg_length_px * 100)
+    base = summarise_run(grid, Condition("base", "base"))
     return [base, *sweep(grid)], markdown_synthetic_metrics(base)
 
 
@@ -287,7 +285,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"<!-- {name} -->\n{text}")
     target = docs_target(args.docs, full_run=args.seeds == 6)
     if target is not None:
-        write_blocks(target, blocks)
+        try:
+            write_blocks(target, blocks)
+        except (DocsBlockError, OSError) as exc:
+            print(f"the figures are in {args.out}, but the docs were not written: {exc}", file=sys.stderr)
+            return 2
         print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
     return 0
 

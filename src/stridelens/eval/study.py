@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .docs import docs_target, write_blocks
+from .docs import DocsBlockError, docs_target, write_blocks
 from .posecache import PoseRunCache, default_cache_dir
 from .reliability import MetricReliability, reliability
 from .sweep import SWEEP_METRICS, ConditionSummary, SweepGrid, run_table, sweep
@@ -202,7 +202,10 @@ def markdown_reliable_when(real: list[RealResult]) -> str:
 def _write_docs(args: argparse.Namespace, blocks: dict[str, str], full_run: bool) -> None:
     target = docs_target(args.docs, full_run)
     if target is not None and blocks:
-        write_blocks(target, blocks)
+        try:
+            write_blocks(target, blocks)
+        except (DocsBlockError, OSError) as exc:
+            raise SystemExit(f"the figures are in {args.out}, but the docs were not written: {exc}") from None
         print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
 
 

@@ -42,7 +42,7 @@ from .annotations import score_contacts
 
 __all__ = ["SWEEP_METRICS", "Condition", "ConditionSummary", "RunResult", "SweepGrid", "event_tol_frames",
            "reference_steps", "run_condition", "run_synthetic", "run_table", "runner_spec", "summarise_condition",
-           "sweep"]
+           "summarise_run", "sweep"]
 
 # every numeric METRICS.md metric the generator's geometry defines (the cm variants need --height-cm)
 SWEEP_METRICS: tuple[str, ...] = tuple(k for k in METRIC_KEYS if not k.endswith("_cm") and k != "confidence")
@@ -322,14 +322,19 @@ def _noise_pct(grid: SweepGrid, condition: Condition, runs: list[RunResult]) -> 
     return float(noise) / leg * 100.0
 
 
+def summarise_run(grid: SweepGrid, condition: Condition, *, config: Config | None = None) -> ConditionSummary:
+    """Run one condition's seeded runners and summarise them."""
+    runs = run_condition(grid, condition, config=config)
+    return summarise_condition(runs, _noise_pct(grid, condition, runs))
+
+
 def sweep(grid: SweepGrid | None = None, *, config: Config | None = None,
           progress: Callable[[str], None] | None = None) -> list[ConditionSummary]:
     """Run every condition of `grid` and summarise each (see module docstring)."""
     grid = grid or SweepGrid()
     out = []
     for condition in grid.conditions():
-        runs = run_condition(grid, condition, config=config)
-        out.append(summarise_condition(runs, _noise_pct(grid, condition, runs)))
+        out.append(summarise_run(grid, condition, config=config))
         if progress:
             progress(condition.label)
     return out
@@ -353,8 +358,7 @@ def run_table(fps_levels: Iterable[float], noise_levels_px: Iterable[float], *, 
     """Summaries of every fps x noise cell (`grid_for_table`)."""
     out = []
     for grid, condition in grid_for_table(fps_levels, noise_levels_px, seeds=seeds, duration_s=duration_s):
-        runs = run_condition(grid, condition, config=config)
-        out.append(replace(summarise_condition(runs, _noise_pct(grid, condition, runs)), fps=grid.base["fps"]))
+        out.append(replace(summarise_run(grid, condition, config=config), fps=grid.base["fps"]))
         if progress:
             progress(condition.label)
     return out
