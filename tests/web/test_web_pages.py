@@ -108,7 +108,7 @@ def test_sessions_of_an_older_analysis_method_are_flagged(settings, result_templ
         compare = client.get(f"/athletes/{a['athlete_id']}/compare", params={"a": a["id"], "b": b["id"]}).text
         api = client.get(f"/api/athletes/{a['athlete_id']}/compare", params={"a": a["id"], "b": b["id"]}).json()
     flagged = athlete[athlete.index('id="athlete-caveats"'):athlete.index('id="trends"')]
-    assert "1 of these sessions" in flagged and "older version of the analysis" in flagged
+    assert "1 of these 2 sessions" in flagged and " was analysed by an older version of the analysis" in flagged
     assert "different versions of the analysis" in compare[compare.index('id="compare-caveats"'):]
     assert any("an older method and the " in c for c in api["caveats"])
 

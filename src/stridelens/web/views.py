@@ -164,9 +164,11 @@ def _method_caveats(done: list[dict[str, Any]]) -> list[str]:
     older = [s for s in done if (s["method"] or "") != newest]
     if not older:
         return []
-    return [f"{len(older)} of these sessions ({', '.join(s['day'] for s in older)}) were analysed by an older "
-            f"version of the analysis than {method_label(newest)}, {METHOD_CHANGE_EFFECT}. Upload those films "
-            "again before reading a trend across them."]
+    one = len(older) == 1
+    return [f"{len(older)} of these {len(done)} sessions ({'; '.join(s['date'] for s in older)}) "
+            f"{'was' if one else 'were'} analysed by an older version of the analysis than {method_label(newest)}, "
+            f"{METHOD_CHANGE_EFFECT}. Upload {'that film' if one else 'those films'} again before reading a trend "
+            "across them."]
 
 
 def compare_context(before: AnalysisRow, after: AnalysisRow, results_dir: Path) -> dict[str, Any]:
