@@ -7,10 +7,12 @@ the narrative around them, so the published figures are the ones the last run me
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from pathlib import Path
 
-__all__ = ["DocsBlockError", "default_docs_path", "docs_target", "write_blocks"]
+__all__ = ["DocsBlockError", "add_docs_option", "default_docs_path", "docs_target", "publish", "write_blocks"]
 
 _ROOT = Path(__file__).resolve().parents[3]
 
@@ -56,3 +58,25 @@ def write_blocks(path: Path, blocks: dict[str, str]) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
+
+
+def add_docs_option(parser: argparse.ArgumentParser, default_when: str) -> None:
+    """`--docs`, the same for every evaluation command; `default_when` says when the default applies."""
+    parser.add_argument("--docs", default=None,
+                        help="Markdown file whose generated blocks are rewritten ('' for none; default: this "
+                             f"checkout's docs/accuracy.md, {default_when})")
+
+
+def publish(docs_option: str | None, blocks: dict[str, str], *, full_run: bool, figures: str) -> int:
+    """Write `blocks` where `docs_target` says; the exit code (2, with a message naming where the figures
+    are, when the file cannot take them)."""
+    target = docs_target(docs_option, full_run)
+    if target is None or not blocks:
+        return 0
+    try:
+        write_blocks(target, blocks)
+    except (DocsBlockError, OSError) as exc:
+        print(f"the figures are in {figures}, but the docs were not written: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
+    return 0

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .annotations import AnnotatedClip, load_annotation, score_contacts
-from .docs import DocsBlockError, docs_target, write_blocks
+from .docs import add_docs_option, publish
 from .markers import angles_table as marker_angles_table
 from .markers import evaluate_marker_file, find_marker_trials
 from .markers import events_table as marker_events_table
@@ -238,9 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m stridelens.eval", description=__doc__)
     p.add_argument("--data", default=str(root.parent / "shared" / "data"), help="the shared data folder")
     p.add_argument("--out", default="eval-results.json", help="JSON file of the figures")
-    p.add_argument("--docs", default=None,
-                   help="Markdown file whose generated blocks are rewritten ('' for none; default: this checkout's "
-                        "docs/accuracy.md, unless --seeds changes the synthetic suite)")
+    add_docs_option(p, "unless --seeds changes the synthetic suite")
     p.add_argument("--skip-video", action="store_true",
                    help="only the marker data and other pose sources (no pose model: seconds instead of minutes)")
     p.add_argument("--skip-synthetic", action="store_true", help="without the synthetic suite")
@@ -283,15 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         blocks["eval-synthetic"] = synthetic_text
     for name, text in blocks.items():
         print(f"<!-- {name} -->\n{text}")
-    target = docs_target(args.docs, full_run=args.seeds == 6)
-    if target is not None:
-        try:
-            write_blocks(target, blocks)
-        except (DocsBlockError, OSError) as exc:
-            print(f"the figures are in {args.out}, but the docs were not written: {exc}", file=sys.stderr)
-            return 2
-        print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
-    return 0
+    return publish(args.docs, blocks, full_run=args.seeds == 6, figures=args.out)
 
 
 def _pose_source_rows(data: Path, ann_files: list[Path]) -> list[ClipAccuracy]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .docs import DocsBlockError, docs_target, write_blocks
+from .docs import add_docs_option, publish
 from .posecache import PoseRunCache, default_cache_dir
 from .reliability import MetricReliability, reliability
 from .sweep import SWEEP_METRICS, ConditionSummary, SweepGrid, run_table, sweep
@@ -68,6 +68,7 @@ def markdown_synthetic_metrics(s: ConditionSummary) -> str:
             f"{_f(s.strike_agreement * 100, '.0f')} %.\n\n"
             "| metric | unit | bias (median of clip-mean errors) | RMS error of the clip mean | RMS error per step |\n"
             "|---|---|---|---|---|\n")
+
     def g(x: float, fmt: str) -> str:  # 3 significant digits, float dust (1e-17) read as 0
         return _f(round(x, 9) + 0.0 if math.isfinite(x) else x, fmt)
 
@@ -199,23 +200,11 @@ def markdown_reliable_when(real: list[RealResult]) -> str:
     return head + "\n".join(body) + "\n"
 
 
-def _write_docs(args: argparse.Namespace, blocks: dict[str, str], full_run: bool) -> None:
-    target = docs_target(args.docs, full_run)
-    if target is not None and blocks:
-        try:
-            write_blocks(target, blocks)
-        except (DocsBlockError, OSError) as exc:
-            raise SystemExit(f"the figures are in {args.out}, but the docs were not written: {exc}") from None
-        print(f"wrote {', '.join(blocks)} into {target}", file=sys.stderr)
-
-
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default=str(ROOT.parent / "shared" / "data"), help="the shared data folder")
     p.add_argument("--cache", default=str(default_cache_dir()), help="cache of pose passes ('' for none)")
     p.add_argument("--markdown", default=None, help="write the Markdown section to this file")
-    p.add_argument("--docs", default=None,
-                   help="Markdown file whose generated blocks are rewritten ('' for none; default: this checkout's "
-                        "docs/accuracy.md, for full runs only)")
+    add_docs_option(p, "for full runs only")
 
 
 def _run_sweep(args: argparse.Namespace) -> int:
@@ -256,8 +245,7 @@ def _run_sweep(args: argparse.Namespace) -> int:
     if args.markdown:
         Path(args.markdown).write_text(text, encoding="utf-8")
     print(text)
-    _write_docs(args, blocks, full_run=not args.quick and args.seeds == 6)
-    return 0
+    return publish(args.docs, blocks, full_run=not args.quick and args.seeds == 6, figures=args.out)
 
 
 def _write_table(cells: list[ConditionSummary], real: list[RealResult], data: Path, args: argparse.Namespace) -> None:
@@ -287,8 +275,7 @@ def _run_reliability(args: argparse.Namespace) -> int:
     if args.markdown:
         Path(args.markdown).write_text(text, encoding="utf-8")
     print(text)
-    _write_docs(args, {"reliability": text}, full_run=True)
-    return 0
+    return publish(args.docs, {"reliability": text}, full_run=True, figures=args.out)
 
 
 def main(argv: list[str]) -> int:
